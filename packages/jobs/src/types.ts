@@ -1,0 +1,269 @@
+/**
+ * Glossary
+ * - job: one unit of background work, stored as a {@link JobRecord}; identified by `job_` + 128+ random bits.
+ * - task: a named, typed handler that runs jobs of one `type` ({@link TaskDefinition}).
+ * - attempt: one run of a job's handler; `attempts` counts the runs started so far (1 on the first run).
+ * - lease: the right of one worker to run one attempt until `leaseExpiresAt`; renewed by heartbeats.
+ *   A write that names a lease ({@link Lease}) is rejected once the lease was lost (expired and
+ *   reclaimed, or cancelled), so a worker that stalled cannot overwrite the job's new owner.
+ * - worker: a process-local pool that claims jobs from a store and runs their handlers.
+ * - store: where jobs live (memory, sqlite, postgres, redis); all of them implement {@link JobStore}
+ *   and pass the one conformance suite.
+ *
+ * All times are epoch milliseconds supplied by the engine's injected {@link Clock}; stores never read
+ * a clock of their own, so leases, retries and retention can be tested in fake time.
+ */
+
+export const JOB_STATUSES = ["pending", "running", "complete", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["complete", "failed", "cancelled"];
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface JobErrorInfo {
+  /** Machine-readable, e.g. "handler_error", "timeout", "lease_expired", "cancelled", "invalid_input". */
+  code: string;
+  /** Written for the person looking at the job: what happened and, where possible, what to do. */
+  message: string;
+}
+
+export interface JobRecord {
+  id: string;
+  tenantId: string;
+  type: string;
+  status: JobStatus;
+  /** 0–100, monotonic within an attempt; 100 once complete. */
+  progress: number;
+  message: string | null;
+  input: Json;
+  result: Json | null;
+  error: JobErrorInfo | null;
+  attempts: number;
+  maxAttempts: number;
+  /** Earliest time a pending job may be claimed. */
+  runAt: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  idempotencyKey: string | null;
+  /** While a job with this key is pending or running, enqueueing another with the same key returns it. */
+  dedupeKey: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Terminal jobs are deleted by the retention sweeper after this time. */
+  expiresAt: number | null;
+}
+
+/** Identifies one attempt held by one worker: writes naming a stale lease are rejected. */
+export interface Lease {
+  jobId: string;
+  workerId: string;
+  attempt: number;
+}
+
+export interface NewJob {
+  id: string;
+  tenantId: string;
+  type: string;
+  input: Json;
+  maxAttempts: number;
+  runAt: number;
+  now: number;
+  idempotencyKey?: string | null;
+  dedupeKey?: string | null;
+}
+
+export interface EnqueueResult {
+  job: JobRecord;
+  /** false when an existing job was returned for the idempotency or dedupe key. */
+  created: boolean;
+}
+
+export interface ClaimRequest {
+  workerId: string;
+  /** Claim at most this many jobs (the worker's free slots). */
+  limit: number;
+  leaseMs: number;
+  now: number;
+  /** Only these job types (the tasks this worker knows). */
+  types: readonly string[];
+}
+
+export interface ListQuery {
+  tenantId: string;
+  status?: JobStatus | readonly JobStatus[];
+  type?: string;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string | null;
+  /** Default 50, at most 500. */
+  limit?: number;
+}
+
+export interface ListPage {
+  /** Newest first (createdAt desc, id desc). */
+  jobs: JobRecord[];
+  nextCursor: string | null;
+}
+
+export type JobEventKind =
+  | "enqueued"
+  | "started"
+  | "progress"
+  | "completed"
+  | "failed"
+  | "retrying"
+  | "cancelled"
+  | "deleted";
+
+/** A change to one job. Small on purpose (it crosses NOTIFY and pub/sub); read the job for the rest. */
+export interface JobEvent {
+  kind: JobEventKind;
+  jobId: string;
+  tenantId: string;
+  type: string;
+  status: JobStatus;
+  progress: number;
+  message: string | null;
+}
+
+export type JobEventListener = (event: JobEvent) => void;
+export type Unsubscribe = () => void;
+
+export interface StoreCapabilities {
+  /** Jobs survive a restart of the process. */
+  durable: boolean;
+  /** Events from other processes reach `subscribe` (otherwise only this process's changes do). */
+  crossProcessEvents: boolean;
+  /** `enqueue` can join a transaction of the application's own database. */
+  transactionalEnqueue: boolean;
+}
+
+export interface FailOptions {
+  /** Put the job back to pending, claimable at this time (a retry). Omit to fail it for good. */
+  retryAt?: number;
+  now: number;
+  /** How long a terminal job is kept; sets `expiresAt = now + retentionMs`. */
+  retentionMs: number;
+}
+
+/**
+ * The store port: every operation the engine needs, named after what it means. Each state change
+ * obeys `transition()` in state.ts; writes that name a {@link Lease} return false (and change
+ * nothing) when the lease is no longer held.
+ */
+export interface JobStore {
+  readonly name: string;
+  readonly capabilities: StoreCapabilities;
+  /** Creates tables/keys if needed; safe to call from several processes at once. */
+  init(): Promise<void>;
+  enqueue(job: NewJob): Promise<EnqueueResult>;
+  enqueueMany(jobs: readonly NewJob[]): Promise<EnqueueResult[]>;
+  /** Atomically moves up to `limit` due pending jobs to running under a new lease; oldest runAt first. */
+  claim(request: ClaimRequest): Promise<JobRecord[]>;
+  extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean>;
+  updateProgress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean>;
+  complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean>;
+  fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean>;
+  /** Gives a running job back (graceful shutdown): pending again, this attempt not counted. */
+  release(lease: Lease, now: number): Promise<boolean>;
+  /** Pending or running → cancelled. Returns the job after the change, or null if unknown/other tenant. */
+  cancel(tenantId: string, jobId: string, now: number, retentionMs: number): Promise<JobRecord | null>;
+  /** Failed or cancelled → pending with a fresh attempt budget. Returns null if unknown; throws on illegal. */
+  retry(tenantId: string, jobId: string, now: number): Promise<JobRecord | null>;
+  /** `tenantId` null reads any tenant's job (workers, admin); routes always pass the caller's tenant. */
+  get(tenantId: string | null, jobId: string): Promise<JobRecord | null>;
+  list(query: ListQuery): Promise<ListPage>;
+  countByStatus(tenantId: string, type?: string): Promise<Record<JobStatus, number>>;
+  /** Deletes a job that is not running. Returns false if unknown, throws JobsError("conflict") if running. */
+  delete(tenantId: string, jobId: string): Promise<boolean>;
+  /**
+   * Running jobs whose lease expired before `now`: back to pending (counted as a failed attempt) when
+   * attempts remain, else failed with code "lease_expired". Returns how many were reclaimed.
+   */
+  reclaimExpiredLeases(
+    now: number,
+    retentionMs: number,
+    retryAt: (job: JobRecord) => number,
+  ): Promise<number>;
+  /** Deletes up to `limit` terminal jobs whose expiresAt <= cutoff; returns how many. */
+  deleteExpired(cutoff: number, limit: number): Promise<number>;
+  subscribe(listener: JobEventListener): Unsubscribe;
+  close(): Promise<void>;
+}
+
+/** Time and timers, injected so tests run in fake time. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The `~standard` interface of Standard Schema v1 (zod 4, valibot, arktype): only what the engine uses. */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly "~standard": {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (value: unknown) =>
+      | { readonly value: Output; readonly issues?: undefined }
+      | {
+          readonly issues: ReadonlyArray<{
+            readonly message: string;
+            readonly path?: ReadonlyArray<unknown>;
+          }>;
+        }
+      | Promise<
+          | { readonly value: Output; readonly issues?: undefined }
+          | {
+              readonly issues: ReadonlyArray<{
+                readonly message: string;
+                readonly path?: ReadonlyArray<unknown>;
+              }>;
+            }
+        >;
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  };
+}
+
+export interface TaskLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface TaskContext<I> {
+  input: I;
+  /** Reports progress 0–100 and a human message; coalesced to ~1 store write per 200 ms per job. */
+  progress(percent: number, message?: string): void;
+  /** Fires on cancel, timeout, lost lease and shutdown past the grace period. */
+  signal: AbortSignal;
+  /** 1 on the first run. */
+  attempt: number;
+  jobId: string;
+  tenantId: string;
+  log: TaskLogger;
+}
+
+export interface BackoffOptions {
+  /** Delay before the first retry. Default 1000 ms. */
+  baseMs?: number;
+  /** Default 2. */
+  factor?: number;
+  /** Default 1 hour. */
+  maxMs?: number;
+  /** Fraction of the delay randomised (0–1). Default 0.2. */
+  jitter?: number;
+}
+
+export interface TaskDefinition<I = unknown, R extends Json = Json> {
+  name: string;
+  input: StandardSchemaV1<unknown, I>;
+  handler: (ctx: TaskContext<I>) => Promise<R> | R;
+  /** Retries after the first attempt. Default 3 (so 4 attempts). */
+  retries?: number;
+  backoff?: BackoffOptions;
+  /** Per attempt. Default 15 minutes. */
+  timeoutMs?: number;
+  /** A key under which only one job of this task is pending/running at a time (per tenant). */
+  dedupeKey?: (input: I) => string | null;
+}
