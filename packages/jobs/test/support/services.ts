@@ -1,0 +1,105 @@
+/**
+ * Probes for the real PostgreSQL and Redis that tests run against.
+ *
+ * Locally an unreachable server skips the tests that need it, and the skipped suite's name says why.
+ * Under CI=true the probe throws instead: CI runs both servers, so a missing one is a broken build,
+ * not a reason to pass quietly.
+ *
+ * Usage in a test file:
+ *   const pg = await pgAvailable();
+ *   describeIfService("postgres store", pg, () => { ... });
+ */
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { describe } from "vitest";
+
+export const POSTGRES_URL =
+  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const PROBE_TIMEOUT_MS = 2_000;
+const probes = new Map<string, Promise<boolean>>();
+const skipReasons = new Map<string, string>();
+
+function isCi(): boolean {
+  return process.env.CI === "true";
+}
+
+async function probe(service: string, url: string, ping: () => Promise<void>): Promise<boolean> {
+  let cached = probes.get(service);
+  if (!cached) {
+    cached = ping().then(
+      () => true,
+      (error: unknown) => {
+        const detail = error instanceof Error ? error.message : String(error);
+        skipReasons.set(service, `${service} is not reachable at ${redactUrl(url)} (${detail})`);
+        return false;
+      },
+    );
+    probes.set(service, cached);
+  }
+  const available = await cached;
+  if (!available && isCi()) {
+    throw new Error(
+      `${skipReasons.get(service)}. CI=true requires it: start the server or fix TEST_DATABASE_URL/TEST_REDIS_URL.`,
+    );
+  }
+  return available;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}
+
+/** True when PostgreSQL answers at {@link POSTGRES_URL}; under CI=true throws when it does not. */
+export function pgAvailable(url: string = POSTGRES_URL): Promise<boolean> {
+  return probe("PostgreSQL", url, async () => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+    try {
+      await client.connect();
+      await client.query("SELECT 1");
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+}
+
+/** True when Redis answers at {@link REDIS_URL}; under CI=true throws when it does not. */
+export function redisAvailable(url: string = REDIS_URL): Promise<boolean> {
+  return probe("Redis", url, async () => {
+    const client = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: PROBE_TIMEOUT_MS,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
+  });
+}
+
+/** `describe` when the service is up, otherwise `describe.skip` with the reason in the suite's name. */
+export function describeIfService(name: string, available: boolean, fn: () => void): void {
+  if (available) {
+    describe(name, fn);
+    return;
+  }
+  const reason = [...skipReasons.values()].join("; ") || "the service it needs is not reachable";
+  describe.skip(`${name} — skipped: ${reason} (CI=true makes this a failure)`, fn);
+}
+
+/** A fresh PostgreSQL schema name for one test or store instance (lower case, safe unquoted). */
+export function uniqueSchemaName(prefix = "lf_test"): string {
+  return `${prefix}_${randomBytes(6).toString("hex")}`;
+}
+
+/** A fresh Redis key prefix for one test or store instance. */
+export function uniqueRedisPrefix(prefix = "lftest"): string {
+  return `${prefix}:${randomBytes(6).toString("hex")}`;
+}
