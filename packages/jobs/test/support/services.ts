@@ -27,7 +27,8 @@ function isCi(): boolean {
 }
 
 async function probe(service: string, url: string, ping: () => Promise<void>): Promise<boolean> {
-  let cached = probes.get(service);
+  const key = `${service} ${url}`;
+  let cached = probes.get(key);
   if (!cached) {
     cached = ping().then(
       () => true,
@@ -37,7 +38,7 @@ async function probe(service: string, url: string, ping: () => Promise<void>): P
         return false;
       },
     );
-    probes.set(service, cached);
+    probes.set(key, cached);
   }
   const available = await cached;
   if (!available && isCi()) {
