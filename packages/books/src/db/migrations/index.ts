@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_initial.js";
+
+/**
+ * Every migration, in order. Imported statically (not read from a folder) so they work the same
+ * under tsx, vitest and a bundler. Append new ones; never edit or reorder old ones.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001_initial": m0001,
+};

@@ -1,0 +1,92 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { MIGRATION_TABLE, migrateToLatest } from "../src/db/migrate.js";
+import { type BooksDb, dialectOf } from "../src/db/open.js";
+import { createTestDb, describeEachDialect, pgUnavailable } from "./db.support.js";
+
+interface SchemaShape {
+  tables: Record<string, Record<string, { nullable: boolean }>>;
+  indexes: string[];
+}
+
+async function describeSchema(db: BooksDb, schema: string | null): Promise<SchemaShape> {
+  const tables: SchemaShape["tables"] = {};
+  for (const table of await db.introspection.getTables()) {
+    if (table.name.startsWith(MIGRATION_TABLE)) continue;
+    tables[table.name] = Object.fromEntries(table.columns.map((c) => [c.name, { nullable: c.isNullable }]));
+  }
+  let indexes: string[];
+  if (dialectOf(db) === "postgres") {
+    const result = await sql<{ name: string }>`
+      select c.relname as name from pg_index i
+      join pg_class c on c.oid = i.indexrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = ${schema} and not i.indisprimary`.execute(db);
+    indexes = result.rows.map((r) => r.name);
+  } else {
+    const result = await sql<{ name: string }>`
+      select name from sqlite_master
+      where type = 'index' and name not like 'sqlite_autoindex%'`.execute(db);
+    indexes = result.rows.map((r) => r.name);
+  }
+  return { tables, indexes: indexes.filter((n) => !n.startsWith(MIGRATION_TABLE)).sort() };
+}
+
+describeEachDialect("migrations", (ctx) => {
+  it("create every table of the data model with tenant_id on each", async () => {
+    const { tables } = await describeSchema(ctx().db, ctx().schema);
+    expect(Object.keys(tables).sort()).toEqual([
+      "accounts",
+      "api_tokens",
+      "categorizer_cache",
+      "companies",
+      "imports",
+      "journal_entries",
+      "journal_lines",
+      "rules",
+      "tenants",
+      "transactions",
+    ]);
+    for (const [name, columns] of Object.entries(tables)) {
+      if (name !== "tenants") expect(columns.tenant_id, name).toEqual({ nullable: false });
+    }
+  });
+
+  it("are a no-op when run again", async () => {
+    expect(await migrateToLatest(ctx().db)).toEqual([]);
+  });
+});
+
+describe.skipIf(pgUnavailable !== null)(
+  `migrations on SQLite and PostgreSQL${pgUnavailable ? ` — skipped: PostgreSQL unreachable (${pgUnavailable})` : ""}`,
+  () => {
+    it("produce the same tables, columns, nullability and index names", async () => {
+      const lite = await createTestDb("sqlite");
+      const pg = await createTestDb("postgres");
+      try {
+        const a = await describeSchema(lite.db, null);
+        const b = await describeSchema(pg.db, pg.schema);
+        expect(b.tables).toEqual(a.tables);
+        expect(b.indexes).toEqual(a.indexes);
+        expect(a.indexes).toContain("journal_entries_one_live_per_transaction");
+      } finally {
+        await lite.close();
+        await pg.close();
+      }
+    });
+
+    it("run exactly once when several processes start together on PostgreSQL", async () => {
+      const first = await createTestDb("postgres", false);
+      const { openBooksDb } = await import("../src/db/open.js");
+      const { POSTGRES_URL } = await import("./db.support.js");
+      const second = openBooksDb({ url: POSTGRES_URL, schema: first.schema ?? "" });
+      try {
+        const [r1, r2] = await Promise.all([migrateToLatest(first.db), migrateToLatest(second)]);
+        expect(r1.length + r2.length).toBe(1);
+      } finally {
+        await second.destroy();
+        await first.close();
+      }
+    });
+  },
+);
