@@ -1,0 +1,15 @@
+// The framework-free job client: what a browser (or any UI binding) needs to follow a job.
+export { documentVisibility, globalTimers, type Timers, type Visibility } from "./environment.js";
+export { JobFetchError, type JobFetchErrorCode, toJobFetchError } from "./fetch-error.js";
+export {
+  createHttpJobSource,
+  type FetchJob,
+  type HttpJobSource,
+  type HttpJobSourceOptions,
+  type JobUpdate,
+  type OpenJobEvents,
+} from "./http-source.js";
+export { initialJobState, JobObserver, type JobObserverOptions, type JobObserverState } from "./observer.js";
+export { errorRetryDelay, nextDelay } from "./schedule.js";
+export { readServerSentEvents, type SseMessage } from "./sse.js";
+export { isTerminalStatus, type WireJob } from "./wire.js";
