@@ -1,0 +1,44 @@
+export { backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+export { isTerminalStatus, toWireJob, type WireJob } from "./client/wire.js";
+export { systemClock } from "./clock.js";
+export {
+  httpStatusFor,
+  type InputIssue,
+  isJobsError,
+  JOBS_ERROR_CODES,
+  JobsError,
+  type JobsErrorCode,
+  LEASE_EXPIRED_FINAL_ERROR,
+  LEASE_EXPIRED_RETRY_ERROR,
+  RetryAfterError,
+  UnrecoverableError,
+} from "./errors.js";
+export { newJobId } from "./ids.js";
+export { canTransition, JOB_TRANSITION_EVENTS, type JobTransitionEvent, transition } from "./state.js";
+export {
+  type BackoffOptions,
+  type ClaimRequest,
+  type Clock,
+  type EnqueueResult,
+  type FailOptions,
+  JOB_STATUSES,
+  type JobErrorInfo,
+  type JobEvent,
+  type JobEventKind,
+  type JobEventListener,
+  type JobRecord,
+  type JobStatus,
+  type JobStore,
+  type Json,
+  type Lease,
+  type ListPage,
+  type ListQuery,
+  type NewJob,
+  type StandardSchemaV1,
+  type StoreCapabilities,
+  type TaskContext,
+  type TaskDefinition,
+  type TaskLogger,
+  TERMINAL_STATUSES,
+  type Unsubscribe,
+} from "./types.js";

@@ -1,0 +1,48 @@
+import type { JobRecord, JobStatus, ListQuery } from "../types.js";
+
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 500;
+
+export function clampListLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;
+  return Math.min(MAX_LIST_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+interface Cursor {
+  createdAt: number;
+  id: string;
+}
+
+export function encodeCursor(job: Pick<JobRecord, "createdAt" | "id">): string {
+  return Buffer.from(JSON.stringify([job.createdAt, job.id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): Cursor | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(parsed) && typeof parsed[0] === "number" && typeof parsed[1] === "string") {
+      return { createdAt: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // fall through: an unreadable cursor is treated like a bad request by the caller
+  }
+  return null;
+}
+
+/** Newest first: createdAt desc, then id desc, so equal timestamps still page deterministically. */
+export function newestFirst(a: JobRecord, b: JobRecord): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** True when `job` comes strictly after the cursor in newest-first order. */
+export function isAfterCursor(job: JobRecord, cursor: Cursor): boolean {
+  return job.createdAt < cursor.createdAt || (job.createdAt === cursor.createdAt && job.id < cursor.id);
+}
+
+export function statusFilter(status: ListQuery["status"]): ((s: JobStatus) => boolean) | null {
+  if (status === undefined) return null;
+  if (typeof status === "string") return (s) => s === status;
+  const set = new Set<JobStatus>(status);
+  return (s) => set.has(s);
+}

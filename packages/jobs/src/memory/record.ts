@@ -1,0 +1,34 @@
+import type { JobRecord } from "../types.js";
+
+/** A job as the memory store keeps it: the record plus its place in the pending heap. */
+export type StoredJob = JobRecord & {
+  /** Matches the live heap entry while pending; -1 once deleted. Stale heap entries are skipped. */
+  seq: number;
+};
+
+/** Callers get copies, so they cannot change the store's state by mutating what they read. */
+export function snapshot(job: StoredJob): JobRecord {
+  return {
+    id: job.id,
+    tenantId: job.tenantId,
+    type: job.type,
+    status: job.status,
+    progress: job.progress,
+    message: job.message,
+    input: job.input,
+    result: job.result,
+    error: job.error,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    runAt: job.runAt,
+    leaseOwner: job.leaseOwner,
+    leaseExpiresAt: job.leaseExpiresAt,
+    idempotencyKey: job.idempotencyKey,
+    dedupeKey: job.dedupeKey,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    expiresAt: job.expiresAt,
+  };
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { DAY, leaseOf, newJob, type StoreHarness, T0, TYPE } from "./harness.js";
+
+export function progressTests(h: StoreHarness): void {
+  describe("progress", () => {
+    it("is visible to readers while the job runs, with its message", async () => {
+      const { job } = await h.store.enqueue(newJob());
+      const [claimed] = await h.store.claim({
+        workerId: "w1",
+        limit: 1,
+        leaseMs: 1000,
+        now: T0,
+        types: [TYPE],
+      });
+      expect(await h.store.updateProgress(leaseOf(claimed!), 10, "Fetching transactions...", T0 + 1)).toBe(
+        true,
+      );
+      expect(await h.store.get(job.tenantId, job.id)).toMatchObject({
+        status: "running",
+        progress: 10,
+        message: "Fetching transactions...",
+        updatedAt: T0 + 1,
+      });
+      expect(
+        await h.store.updateProgress(leaseOf(claimed!), 55, "Categorizing transaction 3/6...", T0 + 2),
+      ).toBe(true);
+      expect(await h.store.get(job.tenantId, job.id)).toMatchObject({
+        progress: 55,
+        message: "Categorizing transaction 3/6...",
+      });
+    });
+
+    it("a null message keeps the previous message", async () => {
+      const { job } = await h.store.enqueue(newJob());
+      const [claimed] = await h.store.claim({
+        workerId: "w1",
+        limit: 1,
+        leaseMs: 1000,
+        now: T0,
+        types: [TYPE],
+      });
+      await h.store.updateProgress(leaseOf(claimed!), 10, "Fetching", T0 + 1);
+      await h.store.updateProgress(leaseOf(claimed!), 20, null, T0 + 2);
+      expect(await h.store.get(null, job.id)).toMatchObject({ progress: 20, message: "Fetching" });
+    });
+
+    it("never moves backwards within an attempt", async () => {
+      const { job } = await h.store.enqueue(newJob());
+      const [claimed] = await h.store.claim({
+        workerId: "w1",
+        limit: 1,
+        leaseMs: 1000,
+        now: T0,
+        types: [TYPE],
+      });
+      await h.store.updateProgress(leaseOf(claimed!), 60, "a", T0 + 1);
+      await h.store.updateProgress(leaseOf(claimed!), 30, "b", T0 + 2);
+      expect((await h.store.get(null, job.id))?.progress).toBe(60);
+    });
+
+    it("is 100 once the job completes", async () => {
+      const { job } = await h.store.enqueue(newJob());
+      const [claimed] = await h.store.claim({
+        workerId: "w1",
+        limit: 1,
+        leaseMs: 1000,
+        now: T0,
+        types: [TYPE],
+      });
+      await h.store.updateProgress(leaseOf(claimed!), 95, "Committing to database...", T0 + 1);
+      await h.store.complete(leaseOf(claimed!), { ok: true }, T0 + 2, DAY);
+      expect((await h.store.get(null, job.id))?.progress).toBe(100);
+    });
+  });
+}
