@@ -1,0 +1,109 @@
+import type Database from "better-sqlite3";
+
+/** Table names of one store; `tablePrefix` lets several stores (or an app's own tables) share a file. */
+export interface TableNames {
+  jobs: string;
+  migrations: string;
+}
+
+const PREFIX_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$|^$/;
+
+export function tableNames(prefix: string): TableNames {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new Error(
+      `createSqliteStore: tablePrefix ${JSON.stringify(prefix)} is not a plain SQL identifier; ` +
+        'use letters, digits and underscores, starting with a letter or underscore (e.g. "app_").',
+    );
+  }
+  return { jobs: `${prefix}jobs`, migrations: `${prefix}jobs_migrations` };
+}
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: (t: TableNames) => string;
+}
+
+/**
+ * Append-only: a released migration is never edited; a change to the schema is a new entry.
+ *
+ * Index choices (each index costs every write on the hot path, so only these):
+ * - claim reads `status = 'pending' AND run_at <= now` — a partial index on run_at beat a full
+ *   (status, run_at) index in the prototype's measurements, and stays small once jobs finish;
+ * - reclaim reads running jobs by lease expiry, the sweeper reads terminal jobs by expires_at;
+ * - list pages newest-first per tenant; counts group a tenant's jobs by status (and type);
+ * - idempotency keys are unique per tenant forever, dedupe keys only among live (pending/running)
+ *   jobs, so the database itself refuses a second live job under one key, across processes.
+ */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "create jobs",
+    sql: ({ jobs }) => `
+      CREATE TABLE ${jobs} (
+        id TEXT PRIMARY KEY NOT NULL,
+        tenant_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL
+          CHECK (status IN ('pending', 'running', 'complete', 'failed', 'cancelled')),
+        progress REAL NOT NULL DEFAULT 0,
+        message TEXT,
+        input TEXT NOT NULL,
+        result TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        run_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_expires_at INTEGER,
+        idempotency_key TEXT,
+        dedupe_key TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        expires_at INTEGER
+      );
+      CREATE INDEX ${jobs}_pending_run_at ON ${jobs} (run_at) WHERE status = 'pending';
+      CREATE INDEX ${jobs}_running_lease ON ${jobs} (lease_expires_at) WHERE status = 'running';
+      CREATE INDEX ${jobs}_expires_at ON ${jobs} (expires_at) WHERE expires_at IS NOT NULL;
+      CREATE INDEX ${jobs}_tenant_created ON ${jobs} (tenant_id, created_at DESC, id DESC);
+      CREATE INDEX ${jobs}_tenant_status ON ${jobs} (tenant_id, status, type);
+      CREATE UNIQUE INDEX ${jobs}_idempotency ON ${jobs} (tenant_id, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE UNIQUE INDEX ${jobs}_dedupe ON ${jobs} (tenant_id, dedupe_key)
+        WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running');
+    `,
+  },
+];
+
+/**
+ * Applies the missing migrations in one BEGIN IMMEDIATE transaction: the first process to get the
+ * write lock migrates, the others wait (busy_timeout), then find every version in the ledger.
+ */
+export function migrate(db: Database.Database, t: TableNames): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${t.migrations} (
+      version INTEGER PRIMARY KEY NOT NULL,
+      name TEXT NOT NULL,
+      applied_at INTEGER NOT NULL
+    )`);
+    const applied = new Set(
+      db
+        .prepare(`SELECT version FROM ${t.migrations}`)
+        .pluck()
+        .all()
+        .map((v) => Number(v)),
+    );
+    const record = db.prepare(
+      `INSERT INTO ${t.migrations} (version, name, applied_at)
+       VALUES (?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER))`,
+    );
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql(t));
+      record.run(migration.version, migration.name);
+    }
+  }).immediate();
+}

@@ -1,0 +1,165 @@
+import type Database from "better-sqlite3";
+import { EVENT_COLUMNS, type EventRow, type JobRow, RECORD_COLUMNS } from "./rows.js";
+import type { TableNames } from "./schema.js";
+
+type Db = Database.Database;
+
+/** The WHERE clause every write that names a lease carries: the job is still this attempt's. */
+const HELD = "id = ? AND status = 'running' AND lease_owner = ? AND attempts = ?";
+
+/**
+ * The hot-path statements, prepared once per store. Each header says what it takes (positional
+ * parameters, in order) and what it returns. Lease-checked writes change nothing — and return no
+ * row — when the lease is no longer held.
+ */
+export function prepareStatements(db: Db, { jobs }: TableNames) {
+  return {
+    /**
+     * insertJob(named: id, tenantId, type, input (JSON text), maxAttempts, runAt, now, idempotencyKey,
+     * dedupeKey) → the new row, or no row when the id, idempotency key or live dedupe key exists.
+     */
+    insertJob: db.prepare<Record<string, unknown>, JobRow>(
+      `INSERT INTO ${jobs} (id, tenant_id, type, status, progress, input, attempts, max_attempts, run_at,
+         idempotency_key, dedupe_key, created_at, updated_at)
+       VALUES (@id, @tenantId, @type, 'pending', 0, @input, 0, @maxAttempts, @runAt,
+         @idempotencyKey, @dedupeKey, @now, @now)
+       ON CONFLICT DO NOTHING
+       RETURNING ${RECORD_COLUMNS}`,
+    ),
+
+    /** findByIdempotencyKey(tenantId, key) → the job enqueued under that key. */
+    findByIdempotencyKey: db.prepare<[string, string], JobRow>(
+      `SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE tenant_id = ? AND idempotency_key = ?`,
+    ),
+
+    /** findLiveByDedupeKey(tenantId, key) → the pending or running job holding that key. */
+    findLiveByDedupeKey: db.prepare<[string, string], JobRow>(
+      `SELECT ${RECORD_COLUMNS} FROM ${jobs}
+       WHERE tenant_id = ? AND dedupe_key = ? AND status IN ('pending', 'running')`,
+    ),
+
+    /** getAny(id) → the job, whatever its tenant (workers, admin). */
+    getAny: db.prepare<[string], JobRow>(`SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE id = ?`),
+
+    /** getOwn(id, tenantId) → the job if it belongs to the tenant. */
+    getOwn: db.prepare<[string, string], JobRow>(
+      `SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE id = ? AND tenant_id = ?`,
+    ),
+
+    /**
+     * claim(workerId, leaseExpiresAt, now, now, now, typesJson, limit) → the claimed rows (any order).
+     * One statement: the inner SELECT walks the partial pending index oldest run_at first. A new
+     * attempt starts at progress 0 (progress is monotonic within an attempt, not across them).
+     */
+    claim: db.prepare<[string, number, number, number, number, string, number], JobRow>(
+      `UPDATE ${jobs} SET status = 'running', attempts = attempts + 1, lease_owner = ?,
+         lease_expires_at = ?, started_at = ?, updated_at = ?, progress = 0
+       WHERE id IN (
+         SELECT id FROM ${jobs} WHERE status = 'pending' AND run_at <= ?
+           AND type IN (SELECT value FROM json_each(?))
+         ORDER BY run_at LIMIT ?)
+       RETURNING ${RECORD_COLUMNS}`,
+    ),
+
+    /** extendLease(leaseExpiresAt, id, workerId, attempt) → changes 1 when held. */
+    extendLease: db.prepare<[number, string, string, number]>(
+      `UPDATE ${jobs} SET lease_expires_at = ? WHERE ${HELD}`,
+    ),
+
+    /**
+     * updateProgress(progress, message or null to keep it, now, id, workerId, attempt) → the event
+     * row when held. Progress never goes down within an attempt, even if reports arrive out of order.
+     */
+    updateProgress: db.prepare<[number, string | null, number, string, string, number], EventRow>(
+      `UPDATE ${jobs} SET progress = max(progress, ?), message = coalesce(?, message), updated_at = ?
+       WHERE ${HELD}
+       RETURNING ${EVENT_COLUMNS}`,
+    ),
+
+    /** complete(result JSON, now, now, expiresAt, id, workerId, attempt) → the event row when held. */
+    complete: db.prepare<[string, number, number, number, string, string, number], EventRow>(
+      `UPDATE ${jobs} SET status = 'complete', progress = 100, result = ?, error_code = NULL,
+         error_message = NULL, lease_owner = NULL, lease_expires_at = NULL,
+         finished_at = ?, updated_at = ?, expires_at = ?
+       WHERE ${HELD}
+       RETURNING ${EVENT_COLUMNS}`,
+    ),
+
+    /** failForGood(errorCode, errorMessage, now, now, expiresAt, id, workerId, attempt) → event row when held. */
+    failForGood: db.prepare<[string, string, number, number, number, string, string, number], EventRow>(
+      `UPDATE ${jobs} SET status = 'failed', error_code = ?, error_message = ?, lease_owner = NULL,
+         lease_expires_at = NULL, finished_at = ?, updated_at = ?, expires_at = ?
+       WHERE ${HELD}
+       RETURNING ${EVENT_COLUMNS}`,
+    ),
+
+    /** failToRetry(errorCode, errorMessage, runAt, now, id, workerId, attempt) → event row when held. */
+    failToRetry: db.prepare<[string, string, number, number, string, string, number], EventRow>(
+      `UPDATE ${jobs} SET status = 'pending', error_code = ?, error_message = ?, run_at = ?,
+         updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
+       WHERE ${HELD}
+       RETURNING ${EVENT_COLUMNS}`,
+    ),
+
+    /** release(now, id, workerId, attempt) → event row when held; the attempt is not counted. */
+    release: db.prepare<[number, string, string, number], EventRow>(
+      `UPDATE ${jobs} SET status = 'pending', attempts = attempts - 1, updated_at = ?,
+         started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END,
+         lease_owner = NULL, lease_expires_at = NULL
+       WHERE ${HELD}
+       RETURNING ${EVENT_COLUMNS}`,
+    ),
+
+    /** cancel(now, now, expiresAt, id, tenantId) → the cancelled job, or no row if not pending/running. */
+    cancel: db.prepare<[number, number, number, string, string], JobRow>(
+      `UPDATE ${jobs} SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL,
+         finished_at = ?, updated_at = ?, expires_at = ?
+       WHERE id = ? AND tenant_id = ? AND status IN ('pending', 'running')
+       RETURNING ${RECORD_COLUMNS}`,
+    ),
+
+    /**
+     * retry(now, now, id, tenantId) → the job, pending again with a fresh attempt budget, or no row if
+     * not failed/cancelled. Throws SQLITE_CONSTRAINT_UNIQUE when its dedupe key is live elsewhere.
+     */
+    retry: db.prepare<[number, number, string, string], JobRow>(
+      `UPDATE ${jobs} SET status = 'pending', attempts = 0, progress = 0, message = NULL,
+         result = NULL, error_code = NULL, error_message = NULL, run_at = ?, updated_at = ?,
+         started_at = NULL, finished_at = NULL, expires_at = NULL
+       WHERE id = ? AND tenant_id = ? AND status IN ('failed', 'cancelled')
+       RETURNING ${RECORD_COLUMNS}`,
+    ),
+
+    /** deleteOwn(id, tenantId) → the deleted job's event row, or no row if unknown or running. */
+    deleteOwn: db.prepare<[string, string], EventRow>(
+      `DELETE FROM ${jobs} WHERE id = ? AND tenant_id = ? AND status <> 'running'
+       RETURNING ${EVENT_COLUMNS}`,
+    ),
+
+    /** expiredLeases(now) → running jobs whose lease ended before now. */
+    expiredLeases: db.prepare<[number], JobRow>(
+      `SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE status = 'running' AND lease_expires_at < ?`,
+    ),
+
+    /** deleteExpired(cutoff, limit) → event rows of the terminal jobs deleted (expiresAt <= cutoff). */
+    deleteExpired: db.prepare<[number, number], EventRow>(
+      `DELETE FROM ${jobs} WHERE id IN (
+         SELECT id FROM ${jobs} WHERE expires_at <= ?
+           AND status IN ('complete', 'failed', 'cancelled')
+         LIMIT ?)
+       RETURNING ${EVENT_COLUMNS}`,
+    ),
+
+    /** countByStatus(tenantId) → rows (status, n). */
+    countByStatus: db.prepare<[string], { status: string; n: number }>(
+      `SELECT status, count(*) AS n FROM ${jobs} WHERE tenant_id = ? GROUP BY status`,
+    ),
+
+    /** countByStatusOfType(tenantId, type) → rows (status, n). */
+    countByStatusOfType: db.prepare<[string, string], { status: string; n: number }>(
+      `SELECT status, count(*) AS n FROM ${jobs} WHERE tenant_id = ? AND type = ? GROUP BY status`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
