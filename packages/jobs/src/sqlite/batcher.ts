@@ -37,6 +37,8 @@ export class WriteBatcher {
   constructor(
     db: Database.Database,
     private readonly emit: (events: JobEvent[]) => void,
+    /** Turns a failed BEGIN/COMMIT into the error every caller of the batch gets. */
+    private readonly batchError: (error: unknown) => unknown,
   ) {
     this.commit = db.transaction((queue: Pending[]) =>
       queue.map((item): Outcome => {
@@ -72,7 +74,8 @@ export class WriteBatcher {
     } catch (error) {
       // BEGIN or COMMIT failed (e.g. another process held the lock past busy_timeout): nothing of
       // this batch was written, so every caller learns it and may try again.
-      for (const item of queue) item.reject(error);
+      const reason = this.batchError(error);
+      for (const item of queue) item.reject(reason);
       return;
     }
     for (const outcome of outcomes) if (outcome.events.length > 0) this.emit(outcome.events);

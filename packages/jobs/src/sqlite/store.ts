@@ -48,7 +48,17 @@ export class SqliteJobStore implements JobStore {
     private readonly tables: TableNames,
     private readonly ownsDatabase: boolean,
   ) {
-    this.batcher = new WriteBatcher(db, (events) => this.emit(events));
+    this.batcher = new WriteBatcher(
+      db,
+      (events) => this.emit(events),
+      (error) =>
+        new JobsError(
+          "store_unavailable",
+          "The SQLite job database could not commit (another process held its write lock longer than " +
+            "busy_timeout, or the file is not writable); nothing of this write was saved, try again.",
+          { cause: error },
+        ),
+    );
   }
 
   async init(): Promise<void> {

@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { isJobsError } from "../src/errors.js";
+import { createSqliteStore, type SqliteStoreOptions } from "../src/sqlite/index.js";
+import type { JobRecord, JobStore, Lease } from "../src/types.js";
+import { newJob, T0, TENANT, TYPE } from "./conformance/harness.js";
+
+// What the conformance suite cannot see: how this store uses SQLite (batching, files, locks, schema).
+
+const dir = mkdtempSync(join(tmpdir(), "lf-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let fileCount = 0;
+const freshPath = () => join(dir, `store-${++fileCount}.sqlite`);
+
+const opened: Array<{ close(): unknown }> = [];
+afterEach(async () => {
+  for (const thing of opened.splice(0).reverse()) await thing.close();
+});
+
+async function open(options: SqliteStoreOptions = {}): Promise<JobStore> {
+  const store = createSqliteStore({ path: freshPath(), ...options });
+  opened.push(store);
+  await store.init();
+  return store;
+}
+
+function connect(path: string): Database.Database {
+  const db = new Database(path);
+  opened.push(db);
+  return db;
+}
+
+const leaseOf = (job: JobRecord): Lease => ({
+  jobId: job.id,
+  workerId: job.leaseOwner!,
+  attempt: job.attempts,
+});
+const claimAll = (store: JobStore, now = T0) =>
+  store.claim({ workerId: "w1", limit: 100, leaseMs: 30_000, now, types: [TYPE] });
+
+describe("sqlite store: write batching", () => {
+  it("commits the writes issued in one event-loop turn in one transaction", async () => {
+    const db = connect(freshPath());
+    // Count the runs of every transaction body the store makes on this connection.
+    let transactions = 0;
+    const original = db.transaction.bind(db);
+    vi.spyOn(db, "transaction").mockImplementation((fn) =>
+      original((...args: unknown[]) => {
+        transactions += 1;
+        return fn(...args);
+      }),
+    );
+    const store = await open({ database: db });
+    await store.enqueueMany(Array.from({ length: 10 }, () => newJob()));
+    const jobs = await claimAll(store);
+    transactions = 0;
+
+    const results = await Promise.all(
+      jobs.map((job) => store.complete(leaseOf(job), { ok: true }, T0 + 1, 1000)),
+    );
+
+    expect(results).toEqual(Array(10).fill(true));
+    expect(transactions).toBe(1);
+  });
+
+  it("answers each caller of a batch with its own result", async () => {
+    const store = await open();
+    await store.enqueueMany([newJob(), newJob()]);
+    const [a, b] = await claimAll(store);
+    const stale: Lease = { ...leaseOf(a!), attempt: 7 };
+
+    const results = await Promise.all([
+      store.complete(leaseOf(a!), 1, T0 + 1, 1000),
+      store.complete(stale, 2, T0 + 1, 1000),
+      store.updateProgress(leaseOf(b!), 40, "Half way", T0 + 1),
+      store.extendLease({ ...leaseOf(b!), workerId: "someone else" }, 1000, T0 + 1),
+    ]);
+
+    expect(results).toEqual([true, false, true, false]);
+    expect(await store.get(null, a!.id)).toMatchObject({ status: "complete", result: 1 });
+    expect(await store.get(null, b!.id)).toMatchObject({ progress: 40, message: "Half way" });
+  });
+
+  it("rejects only the write that failed; the rest of its batch commits", async () => {
+    const store = await open();
+    const taken = newJob();
+    await store.enqueue(taken);
+
+    const [fresh, duplicate] = await Promise.allSettled([
+      store.enqueue(newJob()),
+      store.enqueue(newJob({ id: taken.id })),
+    ]);
+
+    expect(fresh.status).toBe("fulfilled");
+    expect(duplicate.status === "rejected" && isJobsError(duplicate.reason, "conflict")).toBe(true);
+    expect((await store.countByStatus(TENANT)).pending).toBe(2);
+  });
+
+  it("runs a claim issued in the same turn after the writes before it, in the same transaction", async () => {
+    const store = await open();
+    await store.enqueue(newJob());
+    const [job] = await claimAll(store);
+
+    const [failed, reclaimed] = await Promise.all([
+      store.fail(
+        leaseOf(job!),
+        { code: "boom", message: "Boom" },
+        { retryAt: T0 + 1, now: T0 + 1, retentionMs: 1 },
+      ),
+      claimAll(store, T0 + 1),
+    ]);
+
+    expect(failed).toBe(true);
+    expect(reclaimed.map((j) => [j.id, j.attempts])).toEqual([[job!.id, 2]]);
+  });
+
+  it("fails every write of a batch with store_unavailable when another process holds the lock too long", async () => {
+    const path = freshPath();
+    const store = await open({ path, busyTimeoutMs: 20 });
+    const other = connect(path);
+    other.exec("BEGIN IMMEDIATE");
+
+    const results = await Promise.allSettled([store.enqueue(newJob()), store.enqueue(newJob())]);
+    other.exec("ROLLBACK");
+
+    for (const result of results) {
+      expect(result.status === "rejected" && isJobsError(result.reason, "store_unavailable")).toBe(true);
+    }
+    expect((await store.countByStatus(TENANT)).pending).toBe(0);
+    await expect(store.enqueue(newJob())).resolves.toMatchObject({ created: true });
+  });
+});
+
+describe("sqlite store: the file", () => {
+  it("keeps jobs across a close and reopen (durable)", async () => {
+    const path = freshPath();
+    const first = createSqliteStore({ path });
+    const { job } = await first.enqueue(newJob({ input: { company_id: 7 } }));
+    await first.close();
+
+    const second = await open({ path });
+    expect(second.capabilities.durable).toBe(true);
+    expect(await second.get(TENANT, job.id)).toMatchObject({ status: "pending", input: { company_id: 7 } });
+  });
+
+  it("uses WAL, synchronous NORMAL by default and FULL when asked", async () => {
+    const normal = connect(freshPath());
+    await open({ database: normal });
+    expect(normal.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(normal.pragma("synchronous", { simple: true })).toBe(1);
+
+    const full = connect(freshPath());
+    await open({ database: full, synchronous: "FULL" });
+    expect(full.pragma("synchronous", { simple: true })).toBe(2);
+  });
+
+  it("records each migration once in its ledger, however many stores open the file", async () => {
+    const path = freshPath();
+    await open({ path });
+    await open({ path });
+    const db = connect(path);
+    expect(db.prepare("SELECT version, name FROM jobs_migrations").all()).toEqual([
+      { version: 1, name: "create jobs" },
+    ]);
+  });
+
+  it("keeps stores with different table prefixes in one file apart", async () => {
+    const path = freshPath();
+    const a = await open({ path, tablePrefix: "a_" });
+    const b = await open({ path, tablePrefix: "b_" });
+    const { job } = await a.enqueue(newJob());
+    expect(await b.get(null, job.id)).toBeNull();
+    expect((await a.get(null, job.id))?.id).toBe(job.id);
+  });
+
+  it("refuses a table prefix that is not a plain identifier, saying what is allowed", () => {
+    expect(() => createSqliteStore({ path: freshPath(), tablePrefix: "x; DROP TABLE y" })).toThrow(
+      /letters, digits and underscores/,
+    );
+  });
+
+  it("does not close a connection it was given", async () => {
+    const db = connect(freshPath());
+    const store = createSqliteStore({ database: db });
+    await store.init();
+    await store.close();
+    expect(db.open).toBe(true);
+  });
+});
