@@ -1,0 +1,96 @@
+/**
+ * Turns a raw model score into a probability of being right, measured rather than assumed.
+ *
+ * Every example the model learns is first predicted by the model as it stood (predict-then-learn, so
+ * each outcome is a held-out one) and the outcome is tallied in the cell of its evidence group and raw
+ * score bucket. Confidence is the cell's observed accuracy, shrunk toward a cautious prior while the
+ * cell has few outcomes, and made non-decreasing in the raw score (pool-adjacent-violators) so a higher
+ * score never means a lower confidence. Tallies fade (`decay` per outcome in the same cell) so the early,
+ * weaker model does not drag the figures of the trained one down forever.
+ */
+
+const BUCKETS = 10;
+
+export type CalibrationJSON = [string, number[], number[]][];
+
+interface Cell {
+  n: number[];
+  correct: number[];
+}
+
+export class Calibration {
+  private readonly groups = new Map<string, Cell>();
+  private readonly smoothed = new Map<string, number[]>();
+
+  constructor(
+    private readonly decay = 0.995,
+    /** Pseudo-outcomes of the prior: how many real ones it takes to outweigh it. */
+    private readonly priorWeight = 3,
+    /** The prior's accuracy as a fraction of the raw score: below 1 keeps unproven cells under 0.8. */
+    private readonly priorShrink = 0.75,
+  ) {}
+
+  record(group: string, raw: number, correct: boolean): void {
+    let cell = this.groups.get(group);
+    if (!cell) {
+      cell = { n: new Array(BUCKETS).fill(0), correct: new Array(BUCKETS).fill(0) };
+      this.groups.set(group, cell);
+    }
+    const b = bucket(raw);
+    cell.n[b] = cell.n[b]! * this.decay + 1;
+    cell.correct[b] = cell.correct[b]! * this.decay + (correct ? 1 : 0);
+    this.smoothed.delete(group);
+  }
+
+  confidence(group: string, raw: number): number {
+    let table = this.smoothed.get(group);
+    if (!table) {
+      table = this.smooth(this.groups.get(group));
+      this.smoothed.set(group, table);
+    }
+    return table[bucket(raw)]!;
+  }
+
+  private smooth(cell: Cell | undefined): number[] {
+    const values: number[] = [];
+    const weights: number[] = [];
+    for (let b = 0; b < BUCKETS; b++) {
+      const mid = (b + 0.5) / BUCKETS;
+      const n = cell?.n[b] ?? 0;
+      const c = cell?.correct[b] ?? 0;
+      values.push((c + this.priorWeight * mid * this.priorShrink) / (n + this.priorWeight));
+      weights.push(n + this.priorWeight);
+    }
+    return isotonic(values, weights);
+  }
+
+  toJSON(): CalibrationJSON {
+    return [...this.groups].map(([g, cell]) => [g, cell.n, cell.correct]);
+  }
+
+  static fromJSON(json: CalibrationJSON): Calibration {
+    const c = new Calibration();
+    for (const [g, n, correct] of json) c.groups.set(g, { n: [...n], correct: [...correct] });
+    return c;
+  }
+}
+
+function bucket(raw: number): number {
+  return Math.min(BUCKETS - 1, Math.max(0, Math.floor(raw * BUCKETS)));
+}
+
+/** Pool-adjacent-violators: the closest non-decreasing sequence (weighted least squares). */
+export function isotonic(values: readonly number[], weights: readonly number[]): number[] {
+  const blocks: { v: number; w: number; len: number }[] = [];
+  values.forEach((v, i) => {
+    blocks.push({ v, w: weights[i]!, len: 1 });
+    while (blocks.length > 1 && blocks[blocks.length - 2]!.v > blocks[blocks.length - 1]!.v) {
+      const b = blocks.pop()!;
+      const a = blocks[blocks.length - 1]!;
+      a.v = (a.v * a.w + b.v * b.w) / (a.w + b.w);
+      a.w += b.w;
+      a.len += b.len;
+    }
+  });
+  return blocks.flatMap((b) => new Array<number>(b.len).fill(b.v));
+}

@@ -1,0 +1,135 @@
+import { payeeKey } from "../payee-key.js";
+import type { Categorization, TxnForCategorize } from "../types.js";
+import { Calibration, type CalibrationJSON } from "./calibration.js";
+import { type Feature, historyFeatures } from "./features.js";
+import { NaiveBayes, type NaiveBayesJSON } from "./naive-bayes.js";
+import { PayeeMemory, type PayeeMemoryJSON } from "./payee-memory.js";
+
+/**
+ * The history categorizer: payee memory and a naive Bayes text model, combined, with a confidence
+ * calibrated on its own held-out outcomes (see calibration.ts).
+ *
+ * Combination: when the payee was seen before, its memory is the evidence and the text model only breaks
+ * ties — the probability of each account is (memory weight + β × text probability) / (memory total + β),
+ * so a payee always booked to one account wins, and an ambiguous one (a marketplace booked to three
+ * accounts) defers to the text model, which also sees the amount. An unseen payee gets the text model alone.
+ */
+
+export interface HistoryExample {
+  txn: TxnForCategorize;
+  accountId: string;
+}
+
+export interface HistoryModel {
+  /** Number of examples learned (net of unlearned ones). */
+  readonly size: number;
+  learn(txn: TxnForCategorize, accountId: string): void;
+  /** Takes back an earlier `learn` — call it with the old account on a manual re-categorize. */
+  unlearn(txn: TxnForCategorize, accountId: string): void;
+  /** Learns examples in the order given; give them oldest first. */
+  train(examples: Iterable<HistoryExample>): void;
+  predict(txn: TxnForCategorize): Categorization | null;
+  toJSON(): HistoryModelJSON;
+}
+
+export interface HistoryModelJSON {
+  version: 1;
+  nb: NaiveBayesJSON;
+  memory: PayeeMemoryJSON;
+  calibration: CalibrationJSON;
+}
+
+/** How much the text model counts against payee memory, in observations. */
+const TEXT_WEIGHT = 1;
+
+interface RawPrediction {
+  label: string;
+  raw: number;
+  group: string;
+  reason: string;
+}
+
+export function createHistoryModel(): HistoryModel {
+  return build(new NaiveBayes(0.1), new PayeeMemory(), new Calibration());
+}
+
+export function historyModelFromJSON(json: HistoryModelJSON): HistoryModel {
+  if (json?.version !== 1) {
+    throw new Error("unsupported history model format: rebuild the model from categorized transactions");
+  }
+  return build(
+    NaiveBayes.fromJSON(json.nb),
+    PayeeMemory.fromJSON(json.memory),
+    Calibration.fromJSON(json.calibration),
+  );
+}
+
+function build(nb: NaiveBayes, memory: PayeeMemory, calibration: Calibration): HistoryModel {
+  function rawPredict(features: Feature[], key: string): RawPrediction | null {
+    const text = nb.scores(features);
+    if (text.top < 0) return null;
+    const textTop = text.labels[text.top]!;
+    const recall = memory.recall(key);
+    if (!recall) {
+      // Few recognised features make a wild guess look as sure as an informed one: calibrate them apart.
+      const coverage = text.known >= 8 ? "k" : "u";
+      return {
+        label: textTop,
+        raw: text.p[text.top]!,
+        group: `text:${coverage}`,
+        reason: "description resembles past transactions",
+      };
+    }
+    // The best account is either one the payee was booked to or the text model's favourite.
+    const textP = (label: string) => {
+      const c = text.labels.indexOf(label);
+      return c < 0 ? 0 : text.p[c]!;
+    };
+    let best = { label: textTop, p: (textP(textTop) * TEXT_WEIGHT) / (recall.total + TEXT_WEIGHT) };
+    for (const { label, weight } of recall.ranked) {
+      const p = (weight + TEXT_WEIGHT * textP(label)) / (recall.total + TEXT_WEIGHT);
+      if (p > best.p) best = { label, p };
+    }
+    const agree = best.label === textTop ? "agree" : "differ";
+    const seen = recall.total >= 2.5 ? "often" : "once";
+    return {
+      label: best.label,
+      raw: best.p,
+      group: `payee:${seen}:${agree}`,
+      reason: `payee "${key}" was booked here before`,
+    };
+  }
+
+  const model: HistoryModel = {
+    get size() {
+      return nb.size;
+    },
+    learn(txn, accountId) {
+      const key = payeeKey(txn.description, txn.payee);
+      const features = historyFeatures(txn, key);
+      const before = rawPredict(features, key);
+      if (before) calibration.record(before.group, before.raw, before.label === accountId);
+      nb.add(features, accountId);
+      memory.learn(key, accountId);
+    },
+    unlearn(txn, accountId) {
+      const key = payeeKey(txn.description, txn.payee);
+      nb.add(historyFeatures(txn, key), accountId, -1);
+      memory.unlearn(key, accountId);
+    },
+    train(examples) {
+      for (const e of examples) model.learn(e.txn, e.accountId);
+    },
+    predict(txn) {
+      const key = payeeKey(txn.description, txn.payee);
+      const p = rawPredict(historyFeatures(txn, key), key);
+      if (!p) return null;
+      const confidence = calibration.confidence(p.group, p.raw);
+      return { accountId: p.label, confidence, source: "history", reason: p.reason };
+    },
+    toJSON() {
+      return { version: 1, nb: nb.toJSON(), memory: memory.toJSON(), calibration: calibration.toJSON() };
+    },
+  };
+  return model;
+}

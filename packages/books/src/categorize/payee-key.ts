@@ -1,0 +1,76 @@
+/**
+ * Turns a messy bank description into a stable payee key: "POS PURCHASE SQ *BLUE BOTTLE #0042 SAN
+ * FRANCISCO CA" → "blue bottle". Bank exports wrap the merchant in card-network noise (prefixes,
+ * store numbers, masked card digits, dates, cities); payee memory and the LLM cache need the merchant.
+ */
+
+/** Words banks put around the merchant; never part of a payee key. */
+const NOISE_WORDS = new Set([
+  "pos",
+  "purchase",
+  "debit",
+  "credit",
+  "card",
+  "checkcard",
+  "check",
+  "crd",
+  "dbt",
+  "visa",
+  "mc",
+  "mastercard",
+  "ach",
+  "eft",
+  "recurring",
+  "payment",
+  "pmt",
+  "pymt",
+  "web",
+  "online",
+  "electronic",
+  "withdrawal",
+  "deposit",
+  "transfer",
+  "xfer",
+  "ppd",
+  "ccd",
+  "id",
+  "sq",
+  "tst",
+  "pp",
+  "paypal",
+  "sp",
+  "the",
+  "inc",
+  "llc",
+  "ltd",
+  "co",
+  "corp",
+  "www",
+  "com",
+]);
+
+const US_STATES = new Set(
+  "al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc".split(
+    " ",
+  ),
+);
+
+/** Lower-cased alphabetic words of a description, without digits-bearing tokens (store and card numbers). */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.toLowerCase().split(/[^a-z0-9&']+/)) {
+    if (raw.length < 2 || /\d/.test(raw)) continue;
+    out.push(raw.replace(/'/g, ""));
+  }
+  return out;
+}
+
+/** The first two merchant words of the payee (or, without one, the description); "" when nothing is left. */
+export function payeeKey(description: string, payee?: string | null): string {
+  const source = payee && payee.trim() !== "" ? payee : description;
+  const ws = words(source).filter((w) => !NOISE_WORDS.has(w));
+  // A trailing state code and the city before it are location, not merchant; only drop them when
+  // enough words remain that the merchant survives.
+  if (ws.length > 3 && US_STATES.has(ws[ws.length - 1]!)) ws.splice(-2);
+  return ws.slice(0, 2).join(" ");
+}

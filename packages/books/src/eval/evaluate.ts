@@ -1,0 +1,56 @@
+import { createHistoryModel } from "../categorize/history/model.js";
+import type { TxnForCategorize } from "../categorize/types.js";
+import { naiveBayesBaseline, type Predictor, payeeLookupBaseline } from "./baselines.js";
+import { type Outcome, type Scores, score } from "./metrics.js";
+
+export interface LabeledTxn {
+  txn: TxnForCategorize;
+  accountId: string;
+}
+
+export interface EvaluationRow extends Scores {
+  name: string;
+  trainMs: number;
+}
+
+export interface Evaluation {
+  train: number;
+  test: number;
+  labels: number;
+  rows: EvaluationRow[];
+}
+
+export function historyPredictor(): Predictor {
+  const model = createHistoryModel();
+  return {
+    name: "history model (ours)",
+    train: (examples) => model.train(examples),
+    predict: (txn) => model.predict(txn),
+  };
+}
+
+/**
+ * Replays labeled transactions in date order: every predictor learns the first `trainShare` and is scored
+ * on the rest, so no predictor ever sees the future (renamed merchants and new payees stay unseen).
+ */
+export function evaluate(data: readonly LabeledTxn[], trainShare = 0.7): Evaluation {
+  const ordered = data
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.txn.date < b.d.txn.date ? -1 : a.d.txn.date > b.d.txn.date ? 1 : a.i - b.i))
+    .map((x) => x.d);
+  const cut = Math.floor(ordered.length * trainShare);
+  const train = ordered.slice(0, cut);
+  const test = ordered.slice(cut);
+  const rows: EvaluationRow[] = [];
+  for (const predictor of [historyPredictor(), payeeLookupBaseline(), naiveBayesBaseline()]) {
+    const started = performance.now();
+    predictor.train(train);
+    const trainMs = performance.now() - started;
+    const outcomes: Outcome[] = test.map(({ txn, accountId }) => {
+      const p = predictor.predict(txn);
+      return { predicted: p?.accountId ?? null, confidence: p?.confidence ?? 0, actual: accountId };
+    });
+    rows.push({ name: predictor.name, trainMs, ...score(outcomes) });
+  }
+  return { train: train.length, test: test.length, labels: new Set(data.map((d) => d.accountId)).size, rows };
+}
