@@ -85,14 +85,18 @@ export function redisAvailable(url: string = REDIS_URL): Promise<boolean> {
   });
 }
 
+/** Why the probed services are unavailable, for a skip's name (e.g. runStoreConformance's `skip`). */
+export function unavailableReason(): string {
+  return [...skipReasons.values()].join("; ") || "the service it needs is not reachable";
+}
+
 /** `describe` when the service is up, otherwise `describe.skip` with the reason in the suite's name. */
 export function describeIfService(name: string, available: boolean, fn: () => void): void {
   if (available) {
     describe(name, fn);
     return;
   }
-  const reason = [...skipReasons.values()].join("; ") || "the service it needs is not reachable";
-  describe.skip(`${name} — skipped: ${reason} (CI=true makes this a failure)`, fn);
+  describe.skip(`${name} — skipped: ${unavailableReason()} (CI=true makes this a failure)`, fn);
 }
 
 /** A fresh PostgreSQL schema name for one test or store instance (lower case, safe unquoted). */

@@ -1,0 +1,346 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { JobsError, LEASE_EXPIRED_FINAL_ERROR, LEASE_EXPIRED_RETRY_ERROR } from "../errors.js";
+import { clampListLimit, decodeCursor, encodeCursor } from "../memory/list.js";
+import { transition } from "../state.js";
+import type {
+  ClaimRequest,
+  EnqueueResult,
+  FailOptions,
+  JobErrorInfo,
+  JobEventKind,
+  JobEventListener,
+  JobRecord,
+  JobStatus,
+  JobStore,
+  Json,
+  Lease,
+  ListPage,
+  ListQuery,
+  NewJob,
+  StoreCapabilities,
+  Unsubscribe,
+} from "../types.js";
+import { Batcher } from "./batcher.js";
+import { withReconnect } from "./connection.js";
+import { insertJobs } from "./enqueue.js";
+import { PgEvents } from "./events.js";
+import { LeaseWrites } from "./lease-writes.js";
+import { migrate } from "./migrate.js";
+import { type EventRow, eventOf, type JobRow, rowEvent, toJob } from "./sql.js";
+import {
+  cancelStatement,
+  deleteExpiredStatement,
+  deleteStatement,
+  lockExpiredLeasesStatement,
+  reclaimStatement,
+  retryStatement,
+} from "./statements/manage.js";
+import { type SchemaNames, type Statement, schemaNames } from "./statements/names.js";
+import { countsStatement, getStatement, listText } from "./statements/read.js";
+import { claimStatement } from "./statements/write.js";
+
+export interface PostgresStoreOptions {
+  /** Defaults to the DATABASE_URL environment variable. Ignored when `pool` is given. */
+  connectionString?: string;
+  /** An application's pool to share; the store then leaves closing it to the application. */
+  pool?: pg.Pool;
+  /** Where the store's tables live. Default "ledgerflow_jobs". */
+  schema?: string;
+  /** Connections of the store's own pool. Default 10. */
+  poolSize?: number;
+}
+
+/** Reclaim works through expired leases this many at a time, each batch one short transaction. */
+const RECLAIM_BATCH = 500;
+
+/**
+ * Jobs in PostgreSQL: claims with FOR UPDATE SKIP LOCKED, events through LISTEN/NOTIFY, enqueue inside
+ * the application's own transaction (see enqueueInTransaction). Every state change is one statement
+ * that also publishes its events, so a change and its NOTIFY commit together.
+ */
+export class PostgresJobStore implements JobStore {
+  readonly name = "postgres";
+  readonly capabilities: StoreCapabilities = {
+    durable: true,
+    crossProcessEvents: true,
+    transactionalEnqueue: true,
+  };
+  readonly schema: string;
+  readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly names: SchemaNames;
+  private readonly events: PgEvents;
+  private readonly leases: LeaseWrites;
+  private readonly enqueues: Batcher<NewJob, EnqueueResult>;
+
+  constructor(options: PostgresStoreOptions = {}) {
+    this.schema = options.schema ?? "ledgerflow_jobs";
+    this.names = schemaNames(this.schema);
+    const connectionString = options.connectionString ?? process.env.DATABASE_URL;
+    if (options.pool === undefined && connectionString === undefined) {
+      throw new Error(
+        "createPostgresStore: no database given. Pass { connectionString } or { pool }, or set DATABASE_URL " +
+          '(e.g. "postgres://user@localhost:5432/app").',
+      );
+    }
+    this.ownsPool = options.pool === undefined;
+    this.pool = options.pool ?? new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+    // An idle connection that dies (a terminated backend) is dropped by the pool; without a listener
+    // its error event would crash the process. Queries in flight see their own error and retry.
+    if (this.ownsPool) this.pool.on("error", () => undefined);
+    this.events = new PgEvents({ ...this.pool.options }, this.schema, randomUUID(), () => undefined);
+    this.leases = new LeaseWrites(this.pool, this.names, this.events);
+    this.enqueues = new Batcher(
+      (jobs) => withReconnect(() => this.insert(jobs)),
+      (job) => job.id,
+    );
+  }
+
+  async init(): Promise<void> {
+    await withReconnect(() => migrate(this.pool, this.schema));
+  }
+
+  enqueue(job: NewJob): Promise<EnqueueResult> {
+    return this.enqueues.push(job);
+  }
+
+  async enqueueMany(jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
+    if (jobs.length === 0) return [];
+    return withReconnect(() => this.insert(jobs));
+  }
+
+  /** Enqueues on the application's connection, inside its open transaction (see enqueueInTransaction). */
+  async enqueueWith(client: pg.ClientBase, job: NewJob): Promise<EnqueueResult> {
+    const { results } = await insertJobs(client, this.names, [job], "", false);
+    return results[0]!;
+  }
+
+  async claim(request: ClaimRequest): Promise<JobRecord[]> {
+    if (request.limit <= 0 || request.types.length === 0) return [];
+    const { workerId, limit, leaseMs, now, types } = request;
+    const rows = await this.run<JobRow>(claimStatement(this.names), [now, types, limit, workerId, leaseMs]);
+    const jobs = rows.map(toJob);
+    if (this.events.hasListeners) for (const job of jobs) this.events.emit(eventOf("started", job));
+    return jobs;
+  }
+
+  extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean> {
+    return this.leases.extend(lease, now + leaseMs);
+  }
+
+  updateProgress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean> {
+    return this.leases.progress(lease, progress, message, now);
+  }
+
+  complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean> {
+    return this.leases.complete(lease, result, now, now + retentionMs);
+  }
+
+  fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean> {
+    return this.leases.fail(lease, error, options);
+  }
+
+  release(lease: Lease, now: number): Promise<boolean> {
+    return this.leases.release(lease, now);
+  }
+
+  async cancel(tenantId: string, jobId: string, now: number, retentionMs: number): Promise<JobRecord | null> {
+    for (;;) {
+      const [row] = await this.run<JobRow>(cancelStatement(this.names), [jobId, tenantId, now, retentionMs]);
+      if (row !== undefined) return this.announce("cancelled", toJob(row));
+      const job = await this.get(tenantId, jobId);
+      if (job === null) return null;
+      // Throws illegal_transition for a finished job; passes only if it went back to pending meanwhile.
+      transition(job.status, "cancel");
+    }
+  }
+
+  async retry(tenantId: string, jobId: string, now: number): Promise<JobRecord | null> {
+    let rows: JobRow[];
+    try {
+      rows = await this.run<JobRow>(retryStatement(this.names), [jobId, tenantId, now]);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "23505") throw error;
+      throw new JobsError(
+        "conflict",
+        `Another job with the same dedupe key as ${jobId} is still pending or running; wait for it to finish, then retry.`,
+        { cause: error },
+      );
+    }
+    const [row] = rows;
+    if (row !== undefined) return this.announce("enqueued", toJob(row));
+    const job = await this.get(tenantId, jobId);
+    if (job === null) return null;
+    transition(job.status, "manual_retry");
+    return this.retry(tenantId, jobId, now);
+  }
+
+  async get(tenantId: string | null, jobId: string): Promise<JobRecord | null> {
+    const [row] = await this.run<JobRow>(getStatement(this.names), [jobId, tenantId]);
+    return row === undefined ? null : toJob(row);
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    const limit = clampListLimit(query.limit);
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+    if (query.cursor && cursor === null) {
+      throw new JobsError("invalid_input", "The list cursor is not valid; start again without a cursor.");
+    }
+    const statuses =
+      query.status === undefined
+        ? null
+        : typeof query.status === "string"
+          ? [query.status]
+          : [...query.status];
+    const { rows } = await withReconnect(() =>
+      this.pool.query<JobRow>(listText(this.names), [
+        query.tenantId,
+        statuses,
+        query.type ?? null,
+        cursor?.createdAt ?? null,
+        cursor?.id ?? null,
+        limit + 1,
+      ]),
+    );
+    const jobs = rows.slice(0, limit).map(toJob);
+    const last = jobs[jobs.length - 1];
+    return { jobs, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  async countByStatus(tenantId: string, type?: string): Promise<Record<JobStatus, number>> {
+    const rows = await this.run<{ status: JobStatus; n: number }>(countsStatement(this.names), [
+      tenantId,
+      type ?? null,
+    ]);
+    const counts: Record<JobStatus, number> = {
+      pending: 0,
+      running: 0,
+      complete: 0,
+      failed: 0,
+      cancelled: 0,
+    };
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  async delete(tenantId: string, jobId: string): Promise<boolean> {
+    for (;;) {
+      const [row] = await this.run<JobRow>(deleteStatement(this.names), [jobId, tenantId]);
+      if (row !== undefined) {
+        this.announce("deleted", toJob(row));
+        return true;
+      }
+      const job = await this.get(tenantId, jobId);
+      if (job === null) return false;
+      if (job.status === "running") {
+        throw new JobsError("conflict", `Job ${jobId} is running; cancel it first, then delete it.`);
+      }
+    }
+  }
+
+  async reclaimExpiredLeases(
+    now: number,
+    retentionMs: number,
+    retryAt: (job: JobRecord) => number,
+  ): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await withReconnect(() => this.reclaimBatch(now, retentionMs, retryAt));
+      total += count;
+      if (count < RECLAIM_BATCH) return total;
+    }
+  }
+
+  async deleteExpired(cutoff: number, limit: number): Promise<number> {
+    if (limit <= 0) return 0;
+    const rows = await this.run<EventRow>(deleteExpiredStatement(this.names), [cutoff, limit]);
+    this.announceRows(rows, () => "deleted");
+    return rows.length;
+  }
+
+  subscribe(listener: JobEventListener): Unsubscribe {
+    return this.events.subscribe(listener);
+  }
+
+  /** Resolves once this store receives other processes' events (LISTEN is active). */
+  listening(): Promise<void> {
+    return this.events.listening();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.enqueues.drain(), this.leases.drain()]);
+    await this.events.close();
+    if (this.ownsPool && !this.pool.ended) await this.pool.end();
+  }
+
+  private async insert(jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
+    const { results, created } = await insertJobs(this.pool, this.names, jobs, this.events.origin, true);
+    if (this.events.hasListeners) for (const job of created) this.events.emit(eventOf("enqueued", job));
+    return results;
+  }
+
+  /** One locked batch: compute each job's retry time in JS (the engine's backoff), write them back. */
+  private async reclaimBatch(
+    now: number,
+    retentionMs: number,
+    retryAt: (job: JobRecord) => number,
+  ): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const lock = lockExpiredLeasesStatement(this.names);
+      const { rows } = await client.query<JobRow>({ ...lock, values: [now, RECLAIM_BATCH] });
+      if (rows.length > 0) {
+        const jobs = rows.map(toJob);
+        const update = reclaimStatement(this.names);
+        const changed = await client.query<EventRow>({
+          ...update,
+          values: [
+            jobs.map((job) => job.id),
+            jobs.map((job) => (job.attempts < job.maxAttempts ? retryAt(job) : null)),
+            JSON.stringify(LEASE_EXPIRED_RETRY_ERROR),
+            JSON.stringify(LEASE_EXPIRED_FINAL_ERROR),
+            now,
+            retentionMs,
+            this.events.origin,
+            this.schema,
+          ],
+        });
+        await client.query("COMMIT");
+        this.announceRows(changed.rows, (row) => (row.status === "pending" ? "retrying" : "failed"));
+      } else {
+        await client.query("COMMIT");
+      }
+      return rows.length;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs a named statement with the store's origin and channel appended, retrying a dropped connection. */
+  private async run<R extends object>(statement: Statement, values: unknown[]): Promise<R[]> {
+    const params = statement.text.includes("pg_notify")
+      ? [...values, this.events.origin, this.schema]
+      : values;
+    const { rows } = await withReconnect(() => this.pool.query<R>({ ...statement, values: params }));
+    return rows;
+  }
+
+  private announce(kind: JobEventKind, job: JobRecord): JobRecord {
+    if (this.events.hasListeners) this.events.emit(eventOf(kind, job));
+    return job;
+  }
+
+  private announceRows(rows: EventRow[], kindOf: (row: EventRow) => JobEventKind): void {
+    if (!this.events.hasListeners) return;
+    for (const row of rows) this.events.emit(rowEvent(kindOf(row), row));
+  }
+}
+
+export function createPostgresStore(options: PostgresStoreOptions = {}): PostgresJobStore {
+  return new PostgresJobStore(options);
+}
