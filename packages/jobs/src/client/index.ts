@@ -1,4 +1,5 @@
 // The framework-free job client: what a browser (or any UI binding) needs to follow a job.
+export type { JobErrorInfo, JobStatus, Json } from "../types.js";
 export { documentVisibility, globalTimers, type Timers, type Visibility } from "./environment.js";
 export { JobFetchError, type JobFetchErrorCode, toJobFetchError } from "./fetch-error.js";
 export {

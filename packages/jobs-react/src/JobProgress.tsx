@@ -1,0 +1,109 @@
+import type { JobErrorInfo, Json, WireJob } from "@ledgerflow/jobs/client";
+import { useId } from "react";
+import { ProgressBar, type ProgressBarProps } from "./ProgressBar.js";
+import { type JobPhase, jobPhase } from "./phase.js";
+import { summarizeResult } from "./result-summary.js";
+import { StatusIcon } from "./StatusIcon.js";
+import { type UseJobStatusOptions, useJobStatus } from "./use-job-status.js";
+
+export interface JobProgressProps extends Pick<UseJobStatusOptions, "fetchJob" | "openEvents" | "mode"> {
+  jobId: string;
+  /** Heading of the card, e.g. "Processing transactions". */
+  title?: string;
+  onComplete?: (result: Json | null, job: WireJob) => void;
+  onError?: (error: JobErrorInfo, job: WireJob | null) => void;
+}
+
+const TONES: Record<JobPhase, NonNullable<ProgressBarProps["tone"]>> = {
+  loading: "neutral",
+  pending: "neutral",
+  running: "active",
+  complete: "success",
+  failed: "danger",
+  cancelled: "muted",
+  unavailable: "muted",
+};
+
+/** The seed's four UI states (pending, running, complete, failed), plus cancelled and not found. */
+export function JobProgress({
+  jobId,
+  title = "Processing job",
+  onComplete,
+  onError,
+  ...options
+}: JobProgressProps) {
+  const job = useJobStatus(jobId, {
+    ...options,
+    ...(onComplete && { onComplete }),
+    ...(onError && { onError }),
+  });
+  const phase = jobPhase(job.status, job.error, job.settled);
+  const titleId = useId();
+  const waiting = phase === "loading" || phase === "pending";
+  const progress = Math.round(job.progress);
+  const summary = phase === "complete" ? summarizeResult(job.result) : [];
+  const connectionTrouble = job.error?.code === "network" && !job.settled;
+
+  return (
+    <section className="lf-job" data-phase={phase} aria-labelledby={titleId}>
+      <div className="lf-job__head">
+        <StatusIcon phase={phase} />
+        <h3 className="lf-job__title" id={titleId}>
+          {title}
+        </h3>
+        <span className="lf-job__percent" aria-hidden="true">
+          {progress}%
+        </span>
+      </div>
+      <ProgressBar value={waiting ? null : progress} label={`${title}: progress`} tone={TONES[phase]} />
+      <p className="lf-job__status" role="status" aria-live="polite">
+        {phase === "unavailable" ? unavailableTitle(job.error) : statusText(phase, job.message, progress)}
+      </p>
+      {connectionTrouble && <p className="lf-job__note">{job.error?.message}</p>}
+      {phase === "complete" && (
+        <div className="lf-job__result">
+          <p className="lf-job__result-title">Job completed successfully!</p>
+          {summary.length > 0 && (
+            <dl className="lf-job__summary">
+              {summary.map((line) => (
+                <div key={line.key}>
+                  <dt>{line.label}</dt>
+                  <dd>{line.value}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </div>
+      )}
+      {(phase === "failed" || phase === "unavailable") && (
+        <div className="lf-job__error" role="alert">
+          <strong>{phase === "failed" ? "Error" : unavailableTitle(job.error)}</strong>
+          <span>{job.error?.message ?? "The job failed without a message."}</span>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function statusText(phase: JobPhase, message: string | null, progress: number): string {
+  switch (phase) {
+    case "loading":
+      return "Loading job…";
+    case "pending":
+      return "Job queued";
+    case "running":
+      return `${message ?? "Working…"} — ${progress}% complete`;
+    case "complete":
+      return "Complete";
+    case "failed":
+      return "Job failed";
+    case "cancelled":
+      return "Job cancelled";
+    case "unavailable":
+      return "Job not found";
+  }
+}
+
+function unavailableTitle(error: JobErrorInfo | null): string {
+  return error?.code === "not_found" ? "Job not found" : "Cannot load this job";
+}
