@@ -1,0 +1,68 @@
+// @ledgerflow/books — the bookkeeping domain. Curated exports: what the server, CLI and web use.
+
+export { type Account, createAccount, getAccount, getBankAccount, listAccounts } from "./db/accounts.js";
+export { type Company, createCompany, getCompany, listCompanies } from "./db/companies.js";
+export { type ChartAccount, DEFAULT_CHART } from "./db/default-chart.js";
+export { BooksError, type BooksErrorCode } from "./db/errors.js";
+export {
+  createImport,
+  getImport,
+  type ImportInfo,
+  type ImportWithContent,
+  setImportStatus,
+} from "./db/imports.js";
+export { MIGRATION_TABLE, migrateToLatest } from "./db/migrate.js";
+export {
+  type BooksDb,
+  type BooksDialect,
+  dialectOf,
+  isPostgresUrl,
+  type OpenBooksDbOptions,
+  openBooksDb,
+} from "./db/open.js";
+export {
+  createRule,
+  deleteRule,
+  getRule,
+  listRules,
+  type RuleInput,
+  reorderRules,
+  type StoredRule,
+  updateRule,
+} from "./db/rules.js";
+export {
+  ACCOUNT_TYPES,
+  type AccountType,
+  CATEGORY_SOURCES,
+  type CategorySource,
+  type Database,
+  IMPORT_STATUSES,
+  type ImportStatus,
+  TRANSACTION_STATUSES,
+  type TransactionStatus,
+} from "./db/schema.js";
+export { createTenant, getTenant } from "./db/tenants.js";
+export { type ApiToken, createApiToken, hashToken, TOKEN_PREFIX, verifyApiToken } from "./db/tokens.js";
+export {
+  countTransactionsByStatus,
+  getTransaction,
+  insertTransactions,
+  listTransactions,
+  type NewTransaction,
+  type Transaction,
+  type TransactionFilter,
+} from "./db/transactions.js";
+export { assertBalanced, type JournalLineInput, linesForTransaction } from "./journal/balance.js";
+export {
+  getJournalEntry,
+  type JournalEntry,
+  type JournalFilter,
+  type JournalLine,
+  listJournalEntries,
+} from "./journal/entries.js";
+export { exportJournalBeancount, journalLinesToBeancount } from "./journal/export-beancount.js";
+export { exportJournalCsv, journalLinesToCsv, neutraliseFormula } from "./journal/export-csv.js";
+export { bookTransactions, type PostEntryInput, postEntry, type TransactionToBook } from "./journal/post.js";
+export { type RecategorizeResult, recategorizeTransaction } from "./journal/recategorize.js";
+export { reverseEntry } from "./journal/reverse.js";
+export { type TrialBalance, type TrialBalanceRow, trialBalance } from "./journal/trial-balance.js";
