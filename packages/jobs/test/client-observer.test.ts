@@ -165,6 +165,25 @@ describe("JobObserver SSE mode", () => {
     unsubscribe();
   });
 
+  it("takes whole jobs pushed by the server as they are, without reading again", async () => {
+    const api = scriptedFetcher("running");
+    const openEvents: OpenJobEvents = async (id, onUpdate) => {
+      onUpdate(wireJob({ id, status: "running", progress: 55 }));
+      onUpdate(wireJob({ id, status: "complete", progress: 100, result: { parsed: 10 } }));
+    };
+    const observer = new JobObserver("job_a", {
+      fetchJob: api.fetchJob,
+      openEvents,
+      mode: "sse",
+      visibility: fakeVisibility(),
+    });
+    const unsubscribe = observer.subscribe(() => {});
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(api.requestTimes).toHaveLength(1);
+    expect(observer.getSnapshot()).toMatchObject({ settled: true, progress: 100, result: { parsed: 10 } });
+    unsubscribe();
+  });
+
   it("falls back to polling when the stream fails", async () => {
     const api = scriptedFetcher("running");
     const openEvents: OpenJobEvents = async () => {

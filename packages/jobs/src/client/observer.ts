@@ -191,6 +191,12 @@ export class JobObserver {
 
   #applyUpdate(run: AbortController, update: JobUpdate): void {
     if (run !== this.#run || this.#state.settled) return;
+    if (isWholeJob(update)) {
+      // Ledgerflow's own server pushes the whole job: it replaces the state, result and error included.
+      this.#streaming = !isTerminalStatus(update.status);
+      this.#applyJob(update);
+      return;
+    }
     this.#setState({
       ...this.#state,
       status: update.status,
@@ -209,6 +215,10 @@ export class JobObserver {
     this.#state = next;
     for (const listener of this.#listeners) listener();
   }
+}
+
+function isWholeJob(update: JobUpdate): update is WireJob {
+  return typeof update.id === "string" && "result" in update && "error" in update && "created_at" in update;
 }
 
 export function initialJobState(jobId: string, transport: "poll" | "sse" = "poll"): JobObserverState {
