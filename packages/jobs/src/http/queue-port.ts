@@ -15,7 +15,7 @@ export interface JobRoutesQueue {
     cursor?: string | null;
     limit?: number;
   }): Promise<ListPage>;
-  counts(tenantId: string): Promise<Record<JobStatus, number>>;
+  counts(tenantId: string, type?: string): Promise<Record<JobStatus, number>>;
   cancel(tenantId: string, id: string): Promise<JobRecord>;
   retry(tenantId: string, id: string): Promise<JobRecord>;
   delete(tenantId: string, id: string): Promise<unknown>;

@@ -132,7 +132,7 @@ export function createJobRoutes(options: JobRoutesOptions): OpenAPIHono {
         cursor: query.cursor ?? null,
         limit: query.limit ?? 50,
       }),
-      queue.counts(tenantId),
+      queue.counts(tenantId, query.type),
     ]);
     return c.json({ jobs: page.jobs.map(toWireJob), next_cursor: page.nextCursor, counts }, 200);
   });

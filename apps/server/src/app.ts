@@ -1,0 +1,112 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { BooksDb } from "@ledgerflow/books";
+import type { JobStatus, Queue } from "@ledgerflow/jobs";
+import { createJobRoutes, errorBody, validationHook } from "@ledgerflow/jobs/http";
+import type { ErrorHandler } from "hono";
+import type { Logger } from "pino";
+import type { AppEnv } from "./context.js";
+import { onAppError } from "./errors.js";
+import { type AppMetrics, createAppMetrics } from "./metrics/app-metrics.js";
+import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.js";
+import { type Authenticate, bearerAuth } from "./middleware/auth.js";
+import { idempotentPosts } from "./middleware/idempotency.js";
+import { rateLimitWrites } from "./middleware/rate-limit.js";
+import { requestContext } from "./middleware/request-context.js";
+import { createTokenBuckets } from "./middleware/token-bucket.js";
+import { companyRoutes } from "./routes/companies.js";
+import type { RouteDeps } from "./routes/deps.js";
+import { jobCommandRoutes } from "./routes/job-commands.js";
+import { journalRoutes } from "./routes/journal.js";
+import { ruleRoutes } from "./routes/rules.js";
+import { systemRoutes } from "./routes/system.js";
+import { transactionRoutes } from "./routes/transactions.js";
+import { DOCS_HTML } from "./web/docs-page.js";
+import { mountWebApp } from "./web/static-web.js";
+
+export interface AppOptions {
+  db: BooksDb;
+  queue: Queue;
+  logger: Logger;
+  authenticate: Authenticate;
+  /** Default 10 MB. */
+  uploadMaxBytes?: number;
+  /** Writes per token: `burst` at once, refilled at `perSecond`. Default 60 and 20/s. */
+  rateLimit?: { burst: number; perSecond: number };
+  /** apps/web/dist when built; null serves a plain page at `/`. */
+  webDist?: string | null;
+  /** Jobs per status across all tenants, for /metrics. Default: summed over the tenants table. */
+  countAllJobs?: () => Promise<Record<JobStatus, number>>;
+  /** Interval of the SSE keep-alive comment; default 15 s. */
+  sseHeartbeatMs?: number;
+}
+
+export interface App {
+  app: OpenAPIHono<AppEnv>;
+  metrics: AppMetrics;
+}
+
+/**
+ * The whole HTTP surface: the job API from @ledgerflow/jobs/http, the bookkeeping routes, docs,
+ * health, metrics and the web app. Pure wiring: it opens nothing, so tests build it around a
+ * memory queue and a temporary database and call `app.request()`.
+ */
+export function createApp(options: AppOptions): App {
+  const { db, queue, logger } = options;
+  const metrics = createAppMetrics({
+    countJobs: options.countAllJobs ?? (() => countJobsOfAllTenants(db, queue)),
+  });
+  const deps: RouteDeps = { db, queue, uploadMaxBytes: options.uploadMaxBytes ?? 10 * 1024 * 1024 };
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("*", requestContext(logger, metrics));
+  app.onError(onAppError);
+  app.notFound((c) =>
+    c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}; see /docs.`), 404),
+  );
+
+  app.use("/api/*", bearerAuth(options.authenticate));
+  app.use("/api/*", rateLimitWrites(createTokenBuckets(options.rateLimit ?? { burst: 60, perSecond: 20 })));
+  app.use("/api/*", idempotentPosts());
+
+  app.route("/", jobCommandRoutes(deps));
+  app.route(
+    "/",
+    createJobRoutes({
+      queue,
+      resolveTenant: (c) => (c as unknown as { var: { tenantId: string } }).var.tenantId,
+      onError: onAppError as unknown as ErrorHandler,
+      ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
+    }),
+  );
+  app.route("/", companyRoutes(deps));
+  app.route("/", transactionRoutes(deps));
+  app.route("/", ruleRoutes(deps));
+  app.route("/", journalRoutes(deps));
+  app.route("/", systemRoutes({ db, queue, metrics }));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: {
+      title: "Ledgerflow API",
+      version: "0.1.0",
+      description: "Background jobs and bookkeeping. Every /api route needs Authorization: Bearer <token>.",
+    },
+    security: [{ bearer: [] }],
+  });
+  app.get("/docs", (c) => c.html(DOCS_HTML));
+  mountWebApp(app, options.webDist ?? null);
+  return { app, metrics };
+}
+
+async function countJobsOfAllTenants(db: BooksDb, queue: Queue): Promise<Record<JobStatus, number>> {
+  const tenants = await db.selectFrom("tenants").select("id").execute();
+  const total: Record<JobStatus, number> = { pending: 0, running: 0, complete: 0, failed: 0, cancelled: 0 };
+  for (const { id } of tenants) {
+    const counts = await queue.counts(id);
+    for (const status of Object.keys(total) as JobStatus[]) total[status] += counts[status] ?? 0;
+  }
+  return total;
+}
+
+export { PROMETHEUS_CONTENT_TYPE };

@@ -1,0 +1,43 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../context.js";
+import { ApiError } from "../errors.js";
+
+export interface Principal {
+  tenantId: string;
+  /** The credential's id (not the token): what rate limits and logs use. */
+  tokenId: string;
+}
+
+/** Looks a presented bearer token up (by hash); null when it is unknown or revoked. */
+export type Authenticate = (token: string) => Promise<Principal | null>;
+
+const BEARER = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{1,512})\s*$/i;
+
+/**
+ * Every /api request must carry `Authorization: Bearer <token>`; the tenant comes from the token
+ * and nowhere else. Missing and wrong tokens get the same kind of 401 with what to do.
+ */
+export function bearerAuth(authenticate: Authenticate): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    if (!header) {
+      throw new ApiError(401, "unauthorized", "Sign in: send the header Authorization: Bearer <token>.", {
+        "WWW-Authenticate": 'Bearer realm="ledgerflow"',
+      });
+    }
+    const token = BEARER.exec(header)?.[1];
+    const principal = token ? await authenticate(token) : null;
+    if (!principal) {
+      throw new ApiError(
+        401,
+        "unauthorized",
+        "The bearer token is not valid: sign in again or create one with `ledgerflow tenants create NAME`.",
+        { "WWW-Authenticate": 'Bearer realm="ledgerflow", error="invalid_token"' },
+      );
+    }
+    c.set("tenantId", principal.tenantId);
+    c.set("tokenId", principal.tokenId);
+    c.set("log", c.var.log.child({ tenant: principal.tenantId }));
+    await next();
+  };
+}

@@ -1,0 +1,23 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { type BooksDb, getCompany } from "@ledgerflow/books";
+import type { Queue } from "@ledgerflow/jobs";
+import { validationHook } from "@ledgerflow/jobs/http";
+import type { AppEnv } from "../context.js";
+import { notFound } from "../errors.js";
+
+/** What the route modules need; built once by createApp. */
+export interface RouteDeps {
+  db: BooksDb;
+  queue: Queue;
+  uploadMaxBytes: number;
+}
+
+/** Each route module is its own OpenAPIHono so its routes land in /openapi.json when mounted. */
+export const newRouter = () => new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+/** The tenant's company, or a 404 that looks the same for unknown and foreign ids. */
+export async function requireCompany(db: BooksDb, tenantId: string, companyId: string) {
+  const company = await getCompany(db, tenantId, companyId);
+  if (!company) throw notFound("company", companyId);
+  return company;
+}

@@ -1,0 +1,105 @@
+import { createRoute } from "@hono/zod-openapi";
+import { createImport } from "@ledgerflow/books";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "../context.js";
+import { checkUploadedCsv } from "../domain/csv-check.js";
+import { ApiError, badRequest } from "../errors.js";
+import { errorResponses, json, jsonBody } from "../schemas/common.js";
+import { CategorizeRequestSchema, JobAcceptedSchema, UploadFormSchema } from "../schemas/job-commands.js";
+import { newRouter, type RouteDeps, requireCompany } from "./deps.js";
+
+export const CATEGORIZE_TASK = "categorize_transactions";
+export const UPLOAD_TASK = "upload_and_categorize";
+/** Room for the multipart boundaries and the company_id field around a file of the maximum size. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+const accepted = json(
+  JobAcceptedSchema,
+  "The job was created (or the running one for this company/key was returned)",
+);
+
+const categorize = createRoute({
+  method: "post",
+  path: "/api/jobs/categorize",
+  tags: ["jobs"],
+  summary: "Categorize a company's uncategorized transactions in the background",
+  request: { body: jsonBody(CategorizeRequestSchema) },
+  responses: { 202: accepted, ...errorResponses(400, 401, 404, 409, 429) },
+});
+
+const tooLarge = (maxBytes: number) =>
+  new ApiError(
+    413,
+    "payload_too_large",
+    `The upload is larger than ${formatBytes(maxBytes)}; split the file and upload the parts.`,
+  );
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${bytes} bytes`;
+}
+
+function uploadRoute(maxBytes: number) {
+  return createRoute({
+    method: "post",
+    path: "/api/jobs/upload-and-categorize",
+    tags: ["jobs"],
+    summary:
+      "Upload a bank CSV (multipart field `file` plus `company_id`): import and categorize it in the background",
+    // Before the body is read at all: a too-large upload is refused without buffering it.
+    middleware: [
+      bodyLimit({
+        maxSize: maxBytes + MULTIPART_OVERHEAD_BYTES,
+        onError: () => {
+          throw tooLarge(maxBytes);
+        },
+      }),
+    ] as const,
+    request: { body: { required: true, content: { "multipart/form-data": { schema: UploadFormSchema } } } },
+    responses: { 202: accepted, ...errorResponses(400, 401, 404, 413, 429) },
+  });
+}
+
+const idempotencyKeyOf = (c: Context<AppEnv>) => c.req.header("idempotency-key") ?? null;
+
+export function jobCommandRoutes({ db, queue, uploadMaxBytes }: RouteDeps) {
+  const app = newRouter();
+
+  app.openapi(categorize, async (c) => {
+    const body = c.req.valid("json");
+    await requireCompany(db, c.var.tenantId, body.company_id);
+    // The task's dedupe key (one per company) returns the running job to a second click.
+    const { job } = await queue.enqueue(
+      CATEGORIZE_TASK,
+      { company_id: body.company_id, limit: body.limit },
+      { tenantId: c.var.tenantId, idempotencyKey: idempotencyKeyOf(c) },
+    );
+    c.header("Location", `/api/jobs/${job.id}`);
+    return c.json({ job_id: job.id, status: job.status }, 202);
+  });
+
+  app.openapi(uploadRoute(uploadMaxBytes), async (c) => {
+    const form = c.req.valid("form") as { file?: unknown; company_id: string };
+    const file = form.file;
+    if (!(file instanceof File))
+      throw badRequest("file", "attach the bank's CSV export as the multipart field `file`");
+    if (file.size > uploadMaxBytes) throw tooLarge(uploadMaxBytes);
+    await requireCompany(db, c.var.tenantId, form.company_id);
+    const content = new Uint8Array(await file.arrayBuffer());
+    checkUploadedCsv(content, file.name);
+    const upload = await createImport(db, c.var.tenantId, {
+      companyId: form.company_id,
+      filename: file.name || "upload.csv",
+      content,
+    });
+    const { job } = await queue.enqueue(
+      UPLOAD_TASK,
+      { import_id: upload.id },
+      { tenantId: c.var.tenantId, idempotencyKey: idempotencyKeyOf(c) },
+    );
+    c.header("Location", `/api/jobs/${job.id}`);
+    return c.json({ job_id: job.id, status: job.status, import_id: upload.id }, 202);
+  });
+
+  return app;
+}

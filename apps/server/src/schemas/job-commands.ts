@@ -1,0 +1,25 @@
+import { z } from "@hono/zod-openapi";
+import { JobStatusSchema } from "@ledgerflow/jobs/http";
+import { Id } from "./common.js";
+
+export const CategorizeRequestSchema = z
+  .object({
+    company_id: Id.openapi({ example: "co_demo" }),
+    limit: z.number().int().min(1).max(100_000).default(100).openapi({ example: 100 }),
+  })
+  .openapi("CategorizeRequest");
+
+export const UploadFormSchema = z
+  .object({
+    file: z.any().openapi({ type: "string", format: "binary", description: "The bank's CSV export" }),
+    company_id: Id,
+  })
+  .openapi("UploadAndCategorizeForm");
+
+/** The seed's answer to a job-creating POST, plus a Location header pointing at the job. */
+export const JobAcceptedSchema = z
+  .object({ job_id: z.string(), status: JobStatusSchema, import_id: z.string().optional() })
+  .openapi("JobAccepted");
+
+export type CategorizeRequest = z.input<typeof CategorizeRequestSchema>;
+export type JobAccepted = z.infer<typeof JobAcceptedSchema>;
