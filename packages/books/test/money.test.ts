@@ -8,7 +8,7 @@ function cents(text: string, decimalSeparator?: "." | ","): number | string {
 }
 
 describe("parseMoney reads every common bank format into integer cents", () => {
-  const table: Array<[string, number]> = [
+  const table: Array<[string, number | string]> = [
     ["1.234,56", 123456],
     ["1,234.56", 123456],
     ["11'373.94", 1137394],

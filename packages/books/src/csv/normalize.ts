@@ -39,13 +39,16 @@ const FIELD_GAP = /\s{2,}/;
  * (a description made only of numbers and dates).
  */
 export function normalizePayee(text: string): string {
-  let s = text.normalize("NFKC").trim();
-  // Keep only the first padded field: "DELIVEROO.CO.UK        LONDON   LND" → "DELIVEROO.CO.UK".
-  const firstField = s
-    .split(FIELD_GAP)
-    .map((part) => part.trim())
-    .find((part) => /[a-z]{2,}/i.test(part.replace(CARD_NUMBER, "").replace(DATE_LIKE, "")));
-  if (firstField !== undefined) s = firstField;
+  // Keep the first padded field that names someone: "DELIVEROO.CO.UK        LONDON   LND".
+  for (const field of text.normalize("NFKC").trim().split(FIELD_GAP)) {
+    const name = cleanField(field);
+    if (name !== "") return name;
+  }
+  return "";
+}
+
+function cleanField(field: string): string {
+  let s = field.trim();
   // A long number after the name starts a reference or terminal id; the rest is location noise.
   const reference = /\s\d{5,}\b/.exec(s);
   if (reference && /[a-z]{2,}/i.test(s.slice(0, reference.index))) s = s.slice(0, reference.index);

@@ -1,0 +1,148 @@
+/**
+ * Holds draft rows until the file-wide decisions are made — the day/month order of
+ * numeric dates and whether unsigned amounts are money out — then emits them in file
+ * order. A decision is made as soon as one row settles it (a day above 12, a negative
+ * amount, a CR marker), so typical files stream with almost nothing held; a file where
+ * nothing settles it is held to the end, which the size limit bounds.
+ */
+import { toCents } from "../money.js";
+import { type DateToken, orderEvidence, toIsoDate } from "./dates.js";
+import { normalizePayee } from "./normalize.js";
+import type { DraftRow } from "./rows.js";
+import type { DateOrder, ParsedRow, RowError, SignConvention } from "./types.js";
+
+type Item = { kind: "row"; row: DraftRow } | { kind: "error"; error: RowError };
+
+export interface FinalizerOptions {
+  dateOrder?: DateOrder;
+  signConvention?: SignConvention;
+  dateColumn: string;
+  /** Used only when no date in the file settles the order. */
+  preferDayFirst: boolean;
+}
+
+export class RowFinalizer {
+  dateOrder: DateOrder | null;
+  signConvention: SignConvention | null;
+  readonly warnings: RowError[] = [];
+  private readonly queue: Item[] = [];
+
+  constructor(private readonly options: FinalizerOptions) {
+    this.dateOrder = options.dateOrder ?? null;
+    this.signConvention = options.signConvention ?? null;
+  }
+
+  push(item: Item): Array<ParsedRow | RowError> {
+    if (item.kind === "row") this.observe(item.row);
+    this.queue.push(item);
+    return this.flush(false);
+  }
+
+  end(): Array<ParsedRow | RowError> {
+    if (this.dateOrder === null) this.dateOrder = this.fallbackOrder();
+    if (this.signConvention === null) this.signConvention = "signed";
+    return this.flush(true);
+  }
+
+  private observe(row: DraftRow): void {
+    if (this.dateOrder === null) {
+      // Nobody writes month.day.year, so dotted dates settle the order as well as a day above 12.
+      this.dateOrder = row.date.kind === "numeric" && row.date.dotted ? "DMY" : orderEvidence(row.date);
+    }
+    if (this.signConvention === null && row.signed) {
+      if (row.cents < 0) this.signConvention = "signed";
+      else if (row.positiveMark) this.signConvention = "unsigned-is-out";
+    }
+  }
+
+  private needsWait(row: DraftRow): boolean {
+    return (
+      (this.dateOrder === null && row.date.kind === "numeric") ||
+      (this.signConvention === null && !row.signed)
+    );
+  }
+
+  private flush(all: boolean): Array<ParsedRow | RowError> {
+    const out: Array<ParsedRow | RowError> = [];
+    while (this.queue.length > 0) {
+      const item = this.queue[0]!;
+      if (!all && item.kind === "row" && this.needsWait(item.row)) break;
+      this.queue.shift();
+      out.push(item.kind === "error" ? item.error : this.finish(item.row));
+    }
+    return out;
+  }
+
+  private finish(row: DraftRow): ParsedRow | RowError {
+    const order = this.dateOrder ?? "DMY";
+    const date = toIsoDate(row.date, order);
+    if (typeof date !== "string") {
+      const column = this.options.dateColumn;
+      return {
+        line: row.line,
+        column,
+        message: `Line ${row.line}, column "${column}": "${row.dateText}" ${date.message}; fix the date, or set dateOrder if the file's dates are in another order.`,
+      };
+    }
+    const cents = this.signConvention === "unsigned-is-out" && !row.signed ? -row.cents : row.cents;
+    const parsed: ParsedRow = {
+      line: row.line,
+      date,
+      description: row.description,
+      payee: row.payee || normalizePayee(row.description),
+      amountCents: toCents(cents === 0 ? 0 : cents),
+      raw: row.raw,
+    };
+    if (row.category !== undefined) parsed.category = row.category;
+    return parsed;
+  }
+
+  /** No date settled the order: take the order under which the dates run monotonic. */
+  private fallbackOrder(): DateOrder {
+    const tokens = this.queue.flatMap((i) =>
+      i.kind === "row" && i.row.date.kind === "numeric" ? [i.row] : [],
+    );
+    if (tokens.length === 0) return "DMY";
+    let order: DateOrder;
+    if (this.sawDotted) order = "DMY";
+    else {
+      const dmy = disorder(
+        tokens.map((r) => r.date),
+        "DMY",
+      );
+      const mdy = disorder(
+        tokens.map((r) => r.date),
+        "MDY",
+      );
+      order = dmy === mdy ? (this.options.preferDayFirst ? "DMY" : "MDY") : dmy < mdy ? "DMY" : "MDY";
+    }
+    const first = tokens[0]!;
+    const reading = order === "DMY" ? "day/month/year" : "month/day/year";
+    this.warnings.push({
+      line: first.line,
+      column: this.options.dateColumn,
+      message: `Line ${first.line}, column "${this.options.dateColumn}": no date in the file has a day above 12, so dates like "${first.dateText}" were read as ${reading}; set dateOrder to "${order === "DMY" ? "MDY" : "DMY"}" if that is wrong.`,
+    });
+    return order;
+  }
+}
+
+/** How many neighbouring dates go backwards and forwards at once: exports are sorted. */
+function disorder(tokens: DateToken[], order: DateOrder): number {
+  const keys = tokens.map((t) => {
+    const iso = toIsoDate(t, order);
+    return typeof iso === "string" ? iso : null;
+  });
+  let up = 0;
+  let down = 0;
+  let invalid = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const a = keys[i - 1];
+    const b = keys[i];
+    if (b === null) invalid++;
+    if (i === 0 || a === null || a === undefined || b === null || b === undefined) continue;
+    if (b > a) up++;
+    else if (b < a) down++;
+  }
+  return invalid * 1000 + Math.min(up, down);
+}

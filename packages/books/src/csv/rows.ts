@@ -1,0 +1,130 @@
+/** Turning records into draft rows: dates read, amounts parsed, continuations merged. */
+import type { DecimalSeparator } from "../money.js";
+import { readAmount } from "./amounts.js";
+import { type DateToken, readDate } from "./dates.js";
+import type { CsvRecord } from "./records.js";
+import type { ColumnMapping, RowError, SkippedLine } from "./types.js";
+
+/** A row whose date order and sign convention may still be undecided. */
+export interface DraftRow {
+  line: number;
+  dateText: string;
+  date: DateToken;
+  description: string;
+  payee: string;
+  cents: number;
+  signed: boolean;
+  positiveMark: boolean;
+  category?: string;
+  raw: string;
+}
+
+export type RecordOutcome =
+  | { kind: "draft"; row: DraftRow }
+  | { kind: "continuation"; text: string; raw: string }
+  | { kind: "error"; error: RowError }
+  | { kind: "skip"; skipped: SkippedLine }
+  | { kind: "blank" };
+
+// What banks write in the date column of transactions they have not booked yet.
+const PENDING =
+  /^(pending|pend|pendiente|vorgemerkt|in bearbeitung|en attente|in attesa|authori[sz]ed|processing)$/i;
+// Summary lines some banks append below the transactions.
+const SUMMARY = /^(total|totals|summe|saldo|balance|opening|closing|anfangssaldo|endsaldo|kontostand|sum)\b/i;
+
+export class RowReader {
+  constructor(
+    private readonly mapping: ColumnMapping,
+    private readonly headers: string[],
+    private readonly decimal: DecimalSeparator,
+  ) {}
+
+  columnName(index: number): string {
+    const header = this.headers[index]?.trim();
+    return header ? header : `column ${index + 1}`;
+  }
+
+  read(record: CsvRecord): RecordOutcome {
+    const { fields, line } = record;
+    if (fields.every((f) => f.trim() === "")) return { kind: "blank" };
+    const cell = (index: number | null) => (index === null ? "" : (fields[index] ?? "").trim());
+    const dateText = cell(this.mapping.date);
+    const description = this.mapping.description
+      .map((i) => cell(i))
+      .filter((t) => t !== "")
+      .join(" · ");
+    const amount = readAmount(fields, this.mapping, this.decimal);
+    const summary = description || dateText || fields.find((f) => f.trim() !== "")!.trim();
+
+    if (dateText === "" || PENDING.test(dateText)) {
+      if (amount.kind === "empty") {
+        if (dateText !== "")
+          return { kind: "skip", skipped: { line, reason: "a pending line without an amount" } };
+        const text =
+          description ||
+          fields
+            .map((f) => f.trim())
+            .filter((f) => f !== "")
+            .join(" ");
+        return { kind: "continuation", text, raw: record.raw };
+      }
+      return {
+        kind: "skip",
+        skipped: {
+          line,
+          reason: `a pending transaction without a booking date (${summary}); it will be imported once the bank books it`,
+        },
+      };
+    }
+    const date = readDate(dateText);
+    if (date === null) {
+      if (SUMMARY.test(dateText) || (amount.kind === "empty" && SUMMARY.test(summary))) {
+        return {
+          kind: "skip",
+          skipped: { line, reason: `a summary line ("${dateText}"), not a transaction` },
+        };
+      }
+      return this.error(
+        line,
+        this.mapping.date,
+        `"${dateText}" is not a date; write it like 2024-03-18, 18.03.2024 or 03/18/2024, or fix the date column in the mapping`,
+      );
+    }
+    if (amount.kind === "invalid") {
+      return this.error(line, amount.column, `${amount.message}; write the amount like 1234.56 or -1.234,56`);
+    }
+    if (amount.kind === "empty") {
+      const where = this.mapping.amount !== null ? "the amount is empty" : "both debit and credit are empty";
+      return this.error(
+        line,
+        this.mapping.amount ?? this.mapping.debit ?? this.mapping.credit,
+        `${where}; fill in the amount or delete the row`,
+      );
+    }
+    const category = this.mapping.category === null ? undefined : cell(this.mapping.category) || undefined;
+    const row: DraftRow = {
+      line,
+      dateText,
+      date,
+      description,
+      payee: cell(this.mapping.payee),
+      cents: amount.cents,
+      signed: amount.signed,
+      positiveMark: amount.positiveMark,
+      raw: record.raw,
+    };
+    if (category !== undefined) row.category = category;
+    return { kind: "draft", row };
+  }
+
+  private error(line: number, column: number | null, message: string): RecordOutcome {
+    return {
+      kind: "error",
+      error: {
+        line,
+        column: column === null ? null : this.columnName(column),
+        message: `Line ${line}${column === null ? "" : `, column "${this.columnName(column)}"`}: ${message}.`,
+      },
+    };
+  }
+}

@@ -1,0 +1,108 @@
+/** From whatever the caller has (bytes, a string, a stream of chunks) to decoded text chunks. */
+import { ChunkDecoder, detectEncoding } from "./decode.js";
+import { CsvFormatError } from "./errors.js";
+import { rejectNonText } from "./file-kind.js";
+import type { EncodingName } from "./types.js";
+
+export type CsvSource = Uint8Array | string | AsyncIterable<Uint8Array>;
+
+// Enough bytes to see a BOM, a UTF-16 pattern and the first accented character.
+const HEAD_BYTES = 64 * 1024;
+const STRING_CHUNK = 64 * 1024;
+
+export interface TextSource {
+  encoding: () => EncodingName;
+  chunks: AsyncIterable<string>;
+}
+
+function tooLarge(maxBytes: number): CsvFormatError {
+  const mb = (maxBytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "");
+  return new CsvFormatError(
+    "too-large",
+    `The file is larger than ${mb} MB, the most one import accepts; export a shorter date range and import each part.`,
+  );
+}
+
+export async function openText(source: CsvSource, maxBytes: number): Promise<TextSource> {
+  if (typeof source === "string") {
+    if (Buffer.byteLength(source, "utf8") > maxBytes) throw tooLarge(maxBytes);
+    if (source.trim() === "")
+      throw new CsvFormatError(
+        "empty",
+        "The file is empty; export the statement from your bank as CSV and upload that file.",
+      );
+    const text = source.startsWith("\ufeff") ? source.slice(1) : source;
+    return {
+      encoding: () => "string",
+      chunks: (async function* () {
+        for (let i = 0; i < text.length; i += STRING_CHUNK) yield text.slice(i, i + STRING_CHUNK);
+      })(),
+    };
+  }
+  const iterator = (source instanceof Uint8Array ? oneChunk(source) : source)[Symbol.asyncIterator]();
+  const headParts: Uint8Array[] = [];
+  let headLength = 0;
+  let done = false;
+  while (headLength < HEAD_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    headParts.push(next.value);
+    headLength += next.value.length;
+  }
+  if (headLength > maxBytes) throw tooLarge(maxBytes);
+  const head = Buffer.concat(headParts);
+  rejectNonText(head);
+  const { encoding, bomLength } = detectEncoding(head);
+  const decoder = new ChunkDecoder(encoding);
+  const chunks = (async function* () {
+    yield decoder.decode(head.subarray(bomLength));
+    let total = headLength;
+    while (!done) {
+      const next = await iterator.next();
+      if (next.done) break;
+      total += next.value.length;
+      if (total > maxBytes) {
+        await iterator.return?.();
+        throw tooLarge(maxBytes);
+      }
+      yield decoder.decode(next.value);
+    }
+    yield decoder.end();
+  })();
+  return { encoding: () => decoder.encoding, chunks };
+}
+
+async function* oneChunk(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  // Large buffers go in slices so decoding and splitting never hold two full copies.
+  for (let i = 0; i < bytes.length; i += HEAD_BYTES) yield bytes.subarray(i, i + HEAD_BYTES);
+}
+
+/** Splits text chunks into lines on CRLF, LF or CR, numbering them from 1. */
+export async function* splitLines(
+  chunks: AsyncIterable<string>,
+): AsyncGenerator<{ line: number; text: string }> {
+  let buffer = "";
+  let line = 0;
+  for await (const chunk of chunks) {
+    buffer += chunk;
+    let start = 0;
+    for (;;) {
+      const lf = buffer.indexOf("\n", start);
+      const cr = buffer.indexOf("\r", start);
+      let end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      if (end < 0) break;
+      // A CR at the very end may be the first half of a CRLF split across chunks.
+      if (end === buffer.length - 1 && buffer[end] === "\r") break;
+      const text = buffer.slice(start, end);
+      if (buffer[end] === "\r" && buffer[end + 1] === "\n") end++;
+      start = end + 1;
+      yield { line: ++line, text };
+    }
+    buffer = buffer.slice(start);
+  }
+  if (buffer.endsWith("\r")) buffer = buffer.slice(0, -1);
+  if (buffer !== "") yield { line: ++line, text: buffer };
+}

@@ -1,0 +1,259 @@
+/** The streaming importer: bytes in, parsed rows and row errors out, in file order. */
+import type { DecimalSeparator } from "../money.js";
+import { inferDecimalSeparator } from "./amounts.js";
+import { applyMapping, detectMapping, namesExplicitColumns } from "./columns.js";
+import { readDate } from "./dates.js";
+import { CsvFormatError } from "./errors.js";
+import { rejectBinaryText } from "./file-kind.js";
+import { RowFinalizer } from "./finalize.js";
+import { type CsvRecord, type Line, RecordAssembler } from "./records.js";
+import { type DraftRow, RowReader } from "./rows.js";
+import { sniffDelimiter } from "./sniff.js";
+import { type CsvSource, openText, splitLines } from "./source.js";
+import type {
+  ColumnMapping,
+  CsvFileInfo,
+  DateOrder,
+  ParseCsvOptions,
+  ParsedRow,
+  RowError,
+  SignConvention,
+  SkippedLine,
+} from "./types.js";
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_ROWS = 200_000;
+// The header is looked for among the first records; bank preambles are a handful of lines.
+const HEADER_SEARCH_RECORDS = 50;
+const SNIFF_LINES = 200;
+
+export interface CsvStream extends AsyncIterable<ParsedRow | RowError> {
+  /** Known once the first item has been produced. */
+  readonly info: CsvFileInfo | null;
+  /** Lines deliberately not imported (preamble, pending, summary lines), filled while iterating. */
+  readonly skipped: SkippedLine[];
+  /** Recovered problems worth showing (a broken quote, a guessed date order); rows were still imported. */
+  readonly warnings: RowError[];
+  /** Decided while iterating; final once iteration ends. */
+  readonly dateOrder: DateOrder | null;
+  readonly signConvention: SignConvention | null;
+}
+
+/**
+ * Parses a bank export incrementally. Iterating throws `CsvFormatError` (and nothing else)
+ * when the file as a whole cannot be imported; rows already produced should then be
+ * discarded by the caller. Memory stays flat: one record at a time plus the rows held by
+ * `RowFinalizer` while a file-wide decision is pending.
+ */
+export function parseBankCsvStream(source: CsvSource, options: ParseCsvOptions = {}): CsvStream {
+  return new BankCsvStream(source, options);
+}
+
+class BankCsvStream implements CsvStream {
+  info: CsvFileInfo | null = null;
+  readonly skipped: SkippedLine[] = [];
+  readonly warnings: RowError[] = [];
+  private finalizer: RowFinalizer | null = null;
+  private started = false;
+
+  constructor(
+    private readonly source: CsvSource,
+    private readonly options: ParseCsvOptions,
+  ) {}
+
+  get dateOrder(): DateOrder | null {
+    return this.finalizer?.dateOrder ?? null;
+  }
+
+  get signConvention(): SignConvention | null {
+    return this.finalizer?.signConvention ?? null;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ParsedRow | RowError> {
+    if (this.started)
+      throw new Error("A CsvStream can be iterated only once; call parseBankCsvStream again.");
+    this.started = true;
+    return this.run();
+  }
+
+  private async *run(): AsyncGenerator<ParsedRow | RowError> {
+    const maxRows = this.options.maxRows ?? DEFAULT_MAX_ROWS;
+    const text = await openText(this.source, this.options.maxBytes ?? DEFAULT_MAX_BYTES);
+    const lines = splitLines(text.chunks)[Symbol.asyncIterator]();
+
+    const sniffed: Line[] = [];
+    while (sniffed.length < SNIFF_LINES) {
+      const next = await lines.next();
+      if (next.done) break;
+      sniffed.push(next.value);
+    }
+    rejectBinaryText(sniffed.map((l) => l.text).join("\n"));
+    const delimiter = this.options.delimiter ?? sniffDelimiter(sniffed.map((l) => l.text));
+    const assembler = new RecordAssembler(delimiter);
+    const records = assembleAll(sniffed, lines, assembler);
+
+    // Find the header among the first records; everything above it is the bank's preamble.
+    const head: CsvRecord[] = [];
+    let header: { record: CsvRecord; mapping: ColumnMapping; isData: boolean } | null = null;
+    while (head.length < HEADER_SEARCH_RECORDS) {
+      const next = await records.next();
+      if (next.done) break;
+      head.push(next.value);
+      const mapping = this.mappingFor(next.value.fields);
+      const headerless = mapping ? null : this.headerlessMapping(next.value.fields);
+      if (mapping || headerless) {
+        header = { record: next.value, mapping: (mapping ?? headerless)!, isData: headerless !== null };
+        break;
+      }
+    }
+    if (!header) throw notTransactions(head, this.options.mapping !== undefined);
+    const headers = header.isData ? [] : header.record.fields.map((h) => h.trim());
+    assembler.expectedFields = header.isData ? header.record.fields.length : headers.length;
+    for (const record of head.slice(0, -1)) {
+      if (record.fields.some((f) => f.trim() !== "")) {
+        this.skipped.push({ line: record.line, reason: "above the header (the bank's account details)" });
+      }
+    }
+
+    // Look ahead at amounts to settle the decimal separator before reading any row.
+    const ahead: CsvRecord[] = header.isData ? [header.record] : [];
+    for (let i = 0; i < SNIFF_LINES; i++) {
+      const next = await records.next();
+      if (next.done) break;
+      ahead.push(next.value);
+    }
+    const { mapping } = header;
+    const amountColumns = [mapping.amount, mapping.debit, mapping.credit].filter(
+      (c): c is number => c !== null,
+    );
+    const decimal: DecimalSeparator =
+      this.options.decimalSeparator ??
+      inferDecimalSeparator(
+        ahead.flatMap((r) => amountColumns.map((c) => r.fields[c] ?? "")),
+        delimiter,
+      );
+    this.info = {
+      encoding: text.encoding(),
+      delimiter,
+      headerLine: header.isData ? null : header.record.line,
+      headers,
+      mapping,
+      decimalSeparator: decimal,
+    };
+    const reader = new RowReader(mapping, headers, decimal);
+    const finalizer = new RowFinalizer({
+      dateColumn: reader.columnName(mapping.date),
+      preferDayFirst: decimal === "," || !/\$/.test(ahead.map((r) => r.raw).join("")),
+      ...(this.options.dateOrder ? { dateOrder: this.options.dateOrder } : {}),
+      ...(this.options.signConvention
+        ? { signConvention: this.options.signConvention }
+        : mapping.amount === null
+          ? { signConvention: "signed" as const }
+          : {}),
+    });
+    this.finalizer = finalizer;
+
+    let tail: DraftRow | null = null;
+    let count = 0;
+    const all = (async function* () {
+      yield* ahead;
+      yield* records;
+    })();
+    for await (const record of all) {
+      if (record.brokenQuote) {
+        this.warnings.push({
+          line: record.line,
+          column: null,
+          message: `Line ${record.line}: a quote opened on this line is never closed, so the line was read as if the quote were text; check this row's fields.`,
+        });
+      }
+      const outcome = reader.read(record);
+      if (outcome.kind === "blank") continue;
+      if (outcome.kind === "continuation") {
+        if (tail) {
+          tail.description = tail.description ? `${tail.description} ${outcome.text}` : outcome.text;
+          tail.raw = `${tail.raw}\n${outcome.raw}`;
+        } else {
+          this.skipped.push({
+            line: record.line,
+            reason: "text without a date or amount that follows no transaction",
+          });
+        }
+        continue;
+      }
+      if (outcome.kind === "skip") {
+        this.skipped.push(outcome.skipped);
+        continue;
+      }
+      if (++count > maxRows) {
+        throw new CsvFormatError(
+          "too-many-rows",
+          `The file has more than ${maxRows.toLocaleString("en-US")} transaction rows, the most one import accepts; export a shorter date range and import each part.`,
+        );
+      }
+      if (tail) yield* finalizer.push({ kind: "row", row: tail });
+      tail = null;
+      if (outcome.kind === "draft") tail = outcome.row;
+      else yield* finalizer.push({ kind: "error", error: outcome.error });
+    }
+    if (tail) yield* finalizer.push({ kind: "row", row: tail });
+    yield* finalizer.end();
+    this.warnings.push(...finalizer.warnings);
+  }
+
+  /** A file without a header can still be read with a mapping made only of column indexes. */
+  private headerlessMapping(fields: string[]): ColumnMapping | null {
+    const explicit = this.options.mapping;
+    if (
+      !explicit ||
+      !Object.values(explicit)
+        .flat()
+        .every((v) => typeof v === "number")
+    )
+      return null;
+    const mapping = applyMapping(null, explicit, []);
+    if (!mapping || readDate(fields[mapping.date] ?? "") === null) return null;
+    return mapping;
+  }
+
+  private mappingFor(fields: string[]): ColumnMapping | null {
+    const explicit = this.options.mapping;
+    if (explicit === undefined) return detectMapping(fields);
+    const detected = detectMapping(fields);
+    if (!detected && !namesExplicitColumns(fields, explicit)) return null;
+    return applyMapping(detected, explicit, fields);
+  }
+}
+
+async function* assembleLines(
+  sniffed: Line[],
+  rest: AsyncIterator<Line>,
+  assembler: RecordAssembler,
+): AsyncGenerator<CsvRecord> {
+  for (const line of sniffed) yield* assembler.push(line);
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) break;
+    yield* assembler.push(next.value);
+  }
+  yield* assembler.end();
+}
+
+function assembleAll(sniffed: Line[], rest: AsyncIterator<Line>, assembler: RecordAssembler) {
+  return assembleLines(sniffed, rest, assembler);
+}
+
+/** The one sentence for a file with no recognisable transaction header. */
+function notTransactions(head: CsvRecord[], explicit: boolean): CsvFormatError {
+  const first = head.find((r) => r.fields.some((f) => f.trim() !== ""));
+  const found = first
+    ? `its first line reads "${first.raw.slice(0, 80)}${first.raw.length > 80 ? "…" : ""}"`
+    : "it has no text lines";
+  const fix = explicit
+    ? "check that the column names in the mapping match the file's header"
+    : "upload your bank's CSV export of transactions, or give the column mapping by hand";
+  return new CsvFormatError(
+    "not-transactions",
+    `No header with a date column and an amount column was found in the first ${HEADER_SEARCH_RECORDS} lines, and ${found}; ${fix}.`,
+  );
+}

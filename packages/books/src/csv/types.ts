@@ -1,0 +1,110 @@
+/**
+ * Glossary of the CSV importer.
+ * - line: 1-based physical line of the decoded file; a record spanning lines is named by its first.
+ * - record: the fields of one CSV row after quote handling.
+ * - header: the record naming the columns; junk lines (bank name, account number) may precede it.
+ * - mapping: which column holds the date, description, amount, etc. Detected, or given by the caller.
+ * - continuation row: a record with only text, which continues the previous row's description.
+ * - pending row: a transaction the bank has not booked yet (no date); skipped with a note.
+ */
+import type { Cents, DecimalSeparator } from "../money.js";
+
+/** Day/month/year order of numeric dates such as 03/04/2020. */
+export type DateOrder = "DMY" | "MDY" | "YMD";
+
+/** A column named by its header text (case-insensitive) or by its 0-based index. */
+export type ColumnRef = string | number;
+
+/** An explicit mapping; any field given here wins over detection. */
+export interface ColumnMappingInput {
+  date?: ColumnRef;
+  description?: ColumnRef | ColumnRef[];
+  payee?: ColumnRef;
+  amount?: ColumnRef;
+  debit?: ColumnRef;
+  credit?: ColumnRef;
+  category?: ColumnRef;
+}
+
+/** The resolved mapping, as 0-based column indexes. */
+export interface ColumnMapping {
+  date: number;
+  /** Several description columns are joined with " · " (e.g. booking text and purpose). */
+  description: number[];
+  payee: number | null;
+  amount: number | null;
+  debit: number | null;
+  credit: number | null;
+  category: number | null;
+  /** A column holding only CR/DR (or S/H) markers, when the bank puts them apart from the amount. */
+  marker: number | null;
+}
+
+export interface ParsedRow {
+  line: number;
+  /** ISO date, YYYY-MM-DD. */
+  date: string;
+  description: string;
+  /** The payee column when the file has one, otherwise `normalizePayee(description)`. */
+  payee: string;
+  /** Negative means money out of the account. */
+  amountCents: Cents;
+  category?: string;
+  /** The source text of the record, continuation lines included. */
+  raw: string;
+}
+
+export interface RowError {
+  line: number;
+  /** The header of the offending column, or null when the whole record is at fault. */
+  column: string | null;
+  /** What was wrong and what to do about it. */
+  message: string;
+}
+
+/** A line deliberately not imported, with the reason (not an error). */
+export interface SkippedLine {
+  line: number;
+  reason: string;
+}
+
+/** How an amount column without explicit signs is read. */
+export type SignConvention =
+  /** Amounts are signed as written: negative is money out (most bank accounts). */
+  | "signed"
+  /** Unsigned amounts are money out and credits carry CR or "+" (card statements). */
+  | "unsigned-is-out";
+
+export interface ParseCsvOptions {
+  mapping?: ColumnMappingInput;
+  dateOrder?: DateOrder;
+  decimalSeparator?: DecimalSeparator;
+  delimiter?: string;
+  signConvention?: SignConvention;
+  /** Reject the file past this many bytes. Default 10 MB. */
+  maxBytes?: number;
+  /** Reject the file past this many transaction rows. Default 200,000. */
+  maxRows?: number;
+}
+
+export type EncodingName = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252" | "string";
+
+/** What detection decided about the file; known once the header has been read. */
+export interface CsvFileInfo {
+  encoding: EncodingName;
+  delimiter: string;
+  headerLine: number | null;
+  headers: string[];
+  mapping: ColumnMapping;
+  decimalSeparator: DecimalSeparator;
+}
+
+export interface ParseCsvResult extends CsvFileInfo {
+  rows: ParsedRow[];
+  errors: RowError[];
+  /** Recovered problems: the rows were imported, but a person may want to look (broken quotes, a guessed date order). */
+  warnings: RowError[];
+  skipped: SkippedLine[];
+  dateOrder: DateOrder;
+  signConvention: SignConvention;
+}
