@@ -103,19 +103,11 @@ export class RowFinalizer {
       i.kind === "row" && i.row.date.kind === "numeric" ? [i.row] : [],
     );
     if (tokens.length === 0) return "DMY";
-    let order: DateOrder;
-    if (this.sawDotted) order = "DMY";
-    else {
-      const dmy = disorder(
-        tokens.map((r) => r.date),
-        "DMY",
-      );
-      const mdy = disorder(
-        tokens.map((r) => r.date),
-        "MDY",
-      );
-      order = dmy === mdy ? (this.options.preferDayFirst ? "DMY" : "MDY") : dmy < mdy ? "DMY" : "MDY";
-    }
+    const dates = tokens.map((r) => r.date);
+    const dmy = disorder(dates, "DMY");
+    const mdy = disorder(dates, "MDY");
+    const dayFirst = dmy === mdy ? this.options.preferDayFirst : dmy < mdy;
+    const order: DateOrder = dayFirst ? "DMY" : "MDY";
     const first = tokens[0]!;
     const reading = order === "DMY" ? "day/month/year" : "month/day/year";
     this.warnings.push({
