@@ -55,7 +55,7 @@ export interface ParseMoneyOptions {
 // Spaces used as thousands separators (NBSP, narrow NBSP, thin space) and apostrophes (Swiss).
 const GROUPING = /[\s\u00a0\u202f\u2009'’]/g;
 const CURRENCY = /\p{Sc}|\b(?:[A-Z]{3}|CHF|Fr\.?|kr|zł|Kč|Ft|lei|RM|Rs\.?)\b|\bR(?=\$)/gu;
-const MARKER = /\b(CR|DR|Cr|Dr|cr|dr)\.?\s*$/;
+const MARKER = /(?<![A-Za-z])(CR|DR|Cr|Dr|cr|dr)\.?\s*$/;
 const MAX_DIGITS = 15; // 15 digits of cents always fit in a safe integer.
 
 /** Parses one amount; the result is data, so a bad cell becomes a row error, not an exception. */

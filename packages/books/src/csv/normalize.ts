@@ -18,7 +18,7 @@ const PROCESSOR_PREFIX =
 
 // Words that say how a card was used rather than who was paid.
 const CHANNEL_WORDS =
-  /\b(?:pos|eftpos|debit purchase|card purchase|purchase authorized on|purchase|recurring payment|contactless|checkcard|check card|visa|mastercard|maestro|debit card|credit card|debit|kartenzahlung|lastschrift|sepa|ec|girocard|compra|pago|achat|cb|ach|web pmts|online payment)\b/gi;
+  /\b(?:pos|eftpos|debit purchase|card purchase|card payment|purchase authorized on|purchase|recurring payment|contactless|checkcard|check card|visa|mastercard|maestro|debit card|credit card|debit|kartenzahlung|lastschrift|sepa|ec|girocard|compra|pago|achat|cb|ach|web pmts|online payment)\b/gi;
 
 // Masked or partial card numbers: "XXXX1234", "****1234", "4000 12** **** 1234", "CARD 1234".
 const CARD_NUMBER =

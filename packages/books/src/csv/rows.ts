@@ -32,6 +32,11 @@ const PENDING =
 // Summary lines some banks append below the transactions.
 const SUMMARY = /^(total|totals|summe|saldo|balance|opening|closing|anfangssaldo|endsaldo|kontostand|sum)\b/i;
 
+/** Line breaks inside a quoted description are layout, not meaning. */
+function oneLine(text: string): string {
+  return text.includes("\n") ? text.replace(/\s*\n\s*/g, " ") : text;
+}
+
 export class RowReader {
   constructor(
     private readonly mapping: ColumnMapping,
@@ -49,10 +54,13 @@ export class RowReader {
     if (fields.every((f) => f.trim() === "")) return { kind: "blank" };
     const cell = (index: number | null) => (index === null ? "" : (fields[index] ?? "").trim());
     const dateText = cell(this.mapping.date);
-    const description = this.mapping.description
-      .map((i) => cell(i))
-      .filter((t) => t !== "")
-      .join(" · ");
+    const payee = oneLine(cell(this.mapping.payee));
+    // Exports with a payee column sometimes leave the memo empty; the payee then describes the row.
+    const description =
+      this.mapping.description
+        .map((i) => oneLine(cell(i)))
+        .filter((t) => t !== "")
+        .join(" · ") || payee;
     const amount = readAmount(fields, this.mapping, this.decimal);
     const summary = description || dateText || fields.find((f) => f.trim() !== "")!.trim();
 
@@ -107,7 +115,7 @@ export class RowReader {
       dateText,
       date,
       description,
-      payee: cell(this.mapping.payee),
+      payee,
       cents: amount.cents,
       signed: amount.signed,
       positiveMark: amount.positiveMark,
