@@ -47,6 +47,20 @@ const NOISE_WORDS = new Set([
   "corp",
   "www",
   "com",
+  "authorized",
+  "on",
+  "to",
+  "from",
+  "zelle",
+  "venmo",
+  "cashapp",
+  "conf",
+  "ref",
+  "trace",
+  "indn",
+  "orig",
+  "descr",
+  "entry",
 ]);
 
 const US_STATES = new Set(
@@ -54,6 +68,31 @@ const US_STATES = new Set(
     " ",
   ),
 );
+
+/** First words of two-word city names ("SAN FRANCISCO", "NEW YORK"), dropped with the rest of the city. */
+const CITY_FIRST_WORDS = new Set([
+  "san",
+  "los",
+  "las",
+  "new",
+  "st",
+  "saint",
+  "santa",
+  "fort",
+  "ft",
+  "salt",
+  "el",
+  "palo",
+  "long",
+  "baton",
+  "sioux",
+  "des",
+  "kansas",
+  "oklahoma",
+  "jersey",
+  "colorado",
+  "grand",
+]);
 
 /** Lower-cased alphabetic words of a description, without digits-bearing tokens (store and card numbers). */
 export function words(text: string): string[] {
@@ -69,8 +108,11 @@ export function words(text: string): string[] {
 export function payeeKey(description: string, payee?: string | null): string {
   const source = payee && payee.trim() !== "" ? payee : description;
   const ws = words(source).filter((w) => !NOISE_WORDS.has(w));
-  // A trailing state code and the city before it are location, not merchant; only drop them when
-  // enough words remain that the merchant survives.
-  if (ws.length > 3 && US_STATES.has(ws[ws.length - 1]!)) ws.splice(-2);
+  // A trailing state code and the city before it are location, not merchant ("STARBUCKS 5531 BELLEVUE
+  // WA" and "STARBUCKS #12 SEATTLE WA" are one payee); the merchant's first word always survives.
+  if (ws.length >= 3 && US_STATES.has(ws[ws.length - 1]!)) {
+    ws.splice(-2);
+    if (ws.length >= 2 && CITY_FIRST_WORDS.has(ws[ws.length - 1]!)) ws.pop();
+  }
   return ws.slice(0, 2).join(" ");
 }
