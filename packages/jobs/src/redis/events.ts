@@ -1,0 +1,79 @@
+import type { Redis } from "ioredis";
+import type { JobEvent, JobEventListener } from "../types.js";
+
+/**
+ * Job events over Redis pub/sub, on a duplicate of the store's connection (a subscribed connection can
+ * do nothing else). Every event, this process's included, arrives through the channel, so listeners
+ * see one order: the order the scripts ran in. ioredis reconnects and resubscribes on its own; events
+ * published while the connection was down are missed, which is why readers poll the job as the truth.
+ */
+export class RedisEvents {
+  private readonly listeners = new Set<JobEventListener>();
+  private subscriber: Redis | null = null;
+  private subscribed: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly channel: string,
+  ) {}
+
+  subscribe(listener: JobEventListener): () => void {
+    this.listeners.add(listener);
+    this.start();
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Resolves once SUBSCRIBE is confirmed. Writes await it while a subscription is starting, so a
+   * listener added just before a write sees that write's event.
+   */
+  ready(): Promise<void> | null {
+    return this.subscribed;
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    await this.subscribed?.catch(() => undefined);
+    this.subscribed = null;
+    subscriber?.disconnect();
+  }
+
+  private start(): void {
+    if (this.subscriber !== null) return;
+    const subscriber = this.client.duplicate({ enableAutoPipelining: false });
+    subscriber.on("error", () => undefined);
+    subscriber.on("message", (_channel: string, payload: string) => this.deliver(payload));
+    this.subscriber = subscriber;
+    this.subscribed = subscriber.subscribe(this.channel).then(() => undefined);
+  }
+
+  private deliver(payload: string): void {
+    if (this.listeners.size === 0) return;
+    let wire: JobEvent;
+    try {
+      wire = JSON.parse(payload) as JobEvent;
+    } catch {
+      return;
+    }
+    const event: JobEvent = {
+      kind: wire.kind,
+      jobId: wire.jobId,
+      tenantId: wire.tenantId,
+      type: wire.type,
+      status: wire.status,
+      progress: wire.progress,
+      message: wire.message ?? null,
+    };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not break the other listeners.
+      }
+    }
+  }
+}

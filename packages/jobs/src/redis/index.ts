@@ -1,0 +1,1 @@
+export { createRedisStore, RedisJobStore, type RedisStoreOptions } from "./store.js";

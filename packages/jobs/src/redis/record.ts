@@ -1,0 +1,59 @@
+import type { JobErrorInfo, JobEvent, JobEventKind, JobRecord, JobStatus, Json } from "../types.js";
+
+/** A job hash as HGETALL returns it over the wire: a flat [field, value, field, value, …] list. */
+export type FlatRecord = string[];
+
+function fields(flat: FlatRecord): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i]!, flat[i + 1]!);
+  return map;
+}
+
+/** Reads a job hash; an absent field is null (the scripts HDEL what becomes null). */
+export function toJob(flat: FlatRecord): JobRecord {
+  const f = fields(flat);
+  const text = (name: string): string | null => f.get(name) ?? null;
+  const num = (name: string): number | null => {
+    const value = f.get(name);
+    return value === undefined ? null : Number(value);
+  };
+  const json = <T>(name: string): T | null => {
+    const value = f.get(name);
+    return value === undefined ? null : (JSON.parse(value) as T);
+  };
+  return {
+    id: text("id")!,
+    tenantId: text("tenantId")!,
+    type: text("type")!,
+    status: text("status") as JobStatus,
+    progress: num("progress") ?? 0,
+    message: text("message"),
+    input: json<Json>("input"),
+    result: json<Json>("result"),
+    error: json<JobErrorInfo>("error"),
+    attempts: num("attempts") ?? 0,
+    maxAttempts: num("maxAttempts") ?? 1,
+    runAt: num("runAt") ?? 0,
+    leaseOwner: text("leaseOwner"),
+    leaseExpiresAt: num("leaseExpiresAt"),
+    idempotencyKey: text("idempotencyKey"),
+    dedupeKey: text("dedupeKey"),
+    createdAt: num("createdAt") ?? 0,
+    updatedAt: num("updatedAt") ?? 0,
+    startedAt: num("startedAt"),
+    finishedAt: num("finishedAt"),
+    expiresAt: num("expiresAt"),
+  };
+}
+
+export function eventOf(kind: JobEventKind, job: JobRecord): JobEvent {
+  return {
+    kind,
+    jobId: job.id,
+    tenantId: job.tenantId,
+    type: job.type,
+    status: job.status,
+    progress: job.progress,
+    message: job.message,
+  };
+}

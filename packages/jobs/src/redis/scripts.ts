@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import type { Redis } from "ioredis";
+
+/** The scripts in scripts/, one per state change; each runs atomically inside Redis. */
+export const SCRIPT_NAMES = [
+  "enqueue",
+  "claim",
+  "extend",
+  "progress",
+  "complete",
+  "fail",
+  "release",
+  "cancel",
+  "retry",
+  "delete",
+  "reclaim",
+  "expire",
+  "list",
+] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+const SCRIPTS_DIR = new URL("./scripts/", import.meta.url);
+
+function source(name: string): string {
+  return readFileSync(new URL(`${name}.lua`, SCRIPTS_DIR), "utf8");
+}
+
+/**
+ * Defines every script on `client` as an ioredis command (`lf_<name>`), which sends EVALSHA and falls
+ * back to EVAL when Redis lost its script cache (after a restart). The shared helpers in lib.lua are
+ * prepended to each script, so each stays one self-contained atomic unit.
+ */
+export function defineScripts(client: Redis): void {
+  const lib = source("lib");
+  for (const name of SCRIPT_NAMES) {
+    if (typeof (client as unknown as Record<string, unknown>)[`lf_${name}`] === "function") continue;
+    client.defineCommand(`lf_${name}`, { numberOfKeys: 0, lua: `${lib}\n${source(name)}` });
+  }
+}
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+
+/** Runs script `name` with the prefix and origin in front of its own arguments. */
+export function callScript(
+  client: Redis,
+  name: ScriptName,
+  prefix: string,
+  origin: string,
+  args: (string | number)[],
+): Promise<unknown> {
+  const fn = (client as unknown as Record<string, ScriptFn>)[`lf_${name}`];
+  if (fn === undefined) throw new Error(`Redis script ${name} is not defined; call store.init() first.`);
+  return fn.call(client, prefix, origin, ...args);
+}

@@ -1,0 +1,8 @@
+-- expire: ARGV[3] = cutoff, ARGV[4] = limit.
+-- Deletes up to `limit` terminal jobs whose expiresAt <= cutoff. Returns how many.
+local ids = redis.call('ZRANGEBYSCORE', EXPIRING, '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
+for _, id in ipairs(ids) do
+  local j = head(id)
+  if j == nil then redis.call('ZREM', EXPIRING, id) else removeJob(j) end
+end
+return #ids

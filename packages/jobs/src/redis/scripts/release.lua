@@ -1,0 +1,10 @@
+-- release: ARGV[3] = id, ARGV[4] = worker id, ARGV[5] = attempt, ARGV[6] = now.
+-- Gives a running job back (graceful shutdown): pending at its runAt, the attempt not counted.
+-- Returns 1 when the lease was held, else 0.
+local j = head(ARGV[3])
+if not held(j, ARGV[4], ARGV[5]) then return 0 end
+local attempts = redis.call('HINCRBY', jobKey(j.id), 'attempts', -1)
+if attempts == 0 then redis.call('HDEL', jobKey(j.id), 'startedAt') end
+backToPending(j, j.runAt, ARGV[6])
+publish('enqueued', j)
+return 1

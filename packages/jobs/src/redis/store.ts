@@ -1,0 +1,366 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { JobsError, LEASE_EXPIRED_FINAL_ERROR, LEASE_EXPIRED_RETRY_ERROR } from "../errors.js";
+import { clampListLimit, decodeCursor, encodeCursor } from "../memory/list.js";
+import { Batcher } from "../postgres/batcher.js";
+import { transition } from "../state.js";
+import type {
+  ClaimRequest,
+  EnqueueResult,
+  FailOptions,
+  JobErrorInfo,
+  JobEventListener,
+  JobRecord,
+  JobStatus,
+  JobStore,
+  Json,
+  Lease,
+  ListPage,
+  ListQuery,
+  NewJob,
+  StoreCapabilities,
+  Unsubscribe,
+} from "../types.js";
+import { JOB_STATUSES } from "../types.js";
+import { RedisEvents } from "./events.js";
+import { type FlatRecord, toJob } from "./record.js";
+import { callScript, defineScripts, type ScriptName } from "./scripts.js";
+
+export interface RedisStoreOptions {
+  /** Defaults to the REDIS_URL environment variable, then redis://127.0.0.1:6379. Ignored with `client`. */
+  url?: string;
+  /** An application's connection to share; the store then leaves closing it to the application. */
+  client?: Redis;
+  /** Prefix of every key. Default "lf". On Redis Cluster use a hash tag, e.g. "{lf}". */
+  prefix?: string;
+}
+
+/** Reclaim re-checks and moves expired leases this many per script call, so no call blocks Redis long. */
+const RECLAIM_BATCH = 200;
+
+interface LeaseWrite<T> {
+  lease: Lease;
+  value: T;
+}
+
+/**
+ * Jobs in Redis: every state change is one Lua script (atomic, EVALSHA), events go out by pub/sub from
+ * inside the same script, and writes issued together are sent as one script call (a batch) — see
+ * scripts/lib.lua for the keys.
+ */
+export class RedisJobStore implements JobStore {
+  readonly name = "redis";
+  readonly capabilities: StoreCapabilities = {
+    durable: true,
+    crossProcessEvents: true,
+    transactionalEnqueue: false,
+  };
+  readonly prefix: string;
+  readonly client: Redis;
+  private readonly ownsClient: boolean;
+  private readonly origin = randomUUID();
+  private readonly events: RedisEvents;
+  private readonly enqueues: Batcher<NewJob, EnqueueResult>;
+  private readonly completions: Batcher<
+    LeaseWrite<{ result: Json; now: number; expiresAt: number }>,
+    boolean
+  >;
+  private readonly reports: Batcher<
+    LeaseWrite<{ progress: number; message: string | null; now: number }>,
+    boolean
+  >;
+
+  constructor(options: RedisStoreOptions = {}) {
+    this.prefix = options.prefix ?? "lf";
+    this.ownsClient = options.client === undefined;
+    this.client =
+      options.client ??
+      new Redis(options.url ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+        // Commands issued in one turn leave as one pipeline (one write, one round trip).
+        enableAutoPipelining: true,
+        lazyConnect: true,
+      });
+    // ioredis reconnects by itself; without a listener a dropped connection would crash the process.
+    if (this.ownsClient) this.client.on("error", () => undefined);
+    this.events = new RedisEvents(this.client, `${this.prefix}:events`);
+    this.enqueues = new Batcher(
+      (jobs) => this.insert(jobs),
+      (job) => job.id,
+    );
+    this.completions = new Batcher(
+      (writes) => this.completeBatch(writes),
+      (write) => write.lease.jobId,
+    );
+    this.reports = new Batcher(
+      (writes) => this.progressBatch(writes),
+      (write) => write.lease.jobId,
+    );
+  }
+
+  async init(): Promise<void> {
+    defineScripts(this.client);
+    if (this.client.status === "wait") await this.client.connect();
+  }
+
+  enqueue(job: NewJob): Promise<EnqueueResult> {
+    return this.enqueues.push(job);
+  }
+
+  async enqueueMany(jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
+    return jobs.length === 0 ? [] : this.insert(jobs);
+  }
+
+  async claim(request: ClaimRequest): Promise<JobRecord[]> {
+    if (request.limit <= 0 || request.types.length === 0) return [];
+    const { now, limit, workerId, leaseMs, types } = request;
+    const rows = (await this.script("claim", [
+      now,
+      limit,
+      workerId,
+      now + leaseMs,
+      ...types,
+    ])) as FlatRecord[];
+    return rows.map(toJob);
+  }
+
+  async extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean> {
+    return (await this.script("extend", [...leaseArgs(lease), now + leaseMs])) === 1;
+  }
+
+  updateProgress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean> {
+    return this.reports.push({ lease, value: { progress, message, now } });
+  }
+
+  complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean> {
+    return this.completions.push({ lease, value: { result, now, expiresAt: now + retentionMs } });
+  }
+
+  async fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean> {
+    const reply = await this.script("fail", [
+      ...leaseArgs(lease),
+      JSON.stringify({ code: error.code, message: error.message }),
+      options.retryAt ?? "",
+      options.now,
+      options.now + options.retentionMs,
+    ]);
+    return reply === 1;
+  }
+
+  async release(lease: Lease, now: number): Promise<boolean> {
+    return (await this.script("release", [...leaseArgs(lease), now])) === 1;
+  }
+
+  async cancel(tenantId: string, jobId: string, now: number, retentionMs: number): Promise<JobRecord | null> {
+    const reply = await this.script("cancel", [tenantId, jobId, now, now + retentionMs]).catch(
+      illegal("cancel"),
+    );
+    return reply === null ? null : toJob(reply as FlatRecord);
+  }
+
+  async retry(tenantId: string, jobId: string, now: number): Promise<JobRecord | null> {
+    const reply = await this.script("retry", [tenantId, jobId, now]).catch((error: unknown) => {
+      const holder = /conflict:(.+)$/.exec(String((error as Error).message))?.[1];
+      if (holder === undefined) return illegal("manual_retry")(error);
+      throw new JobsError(
+        "conflict",
+        `Job ${holder} with the same dedupe key is still pending or running; wait for it to finish, then retry.`,
+      );
+    });
+    return reply === null ? null : toJob(reply as FlatRecord);
+  }
+
+  async get(tenantId: string | null, jobId: string): Promise<JobRecord | null> {
+    const flat = await this.client.hgetall(this.key(`job:${jobId}`));
+    if (!("id" in flat)) return null;
+    const job = toJob(Object.entries(flat).flat());
+    return tenantId === null || job.tenantId === tenantId ? job : null;
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    const limit = clampListLimit(query.limit);
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+    if (query.cursor && cursor === null) {
+      throw new JobsError("invalid_input", "The list cursor is not valid; start again without a cursor.");
+    }
+    const statuses =
+      query.status === undefined ? [] : typeof query.status === "string" ? [query.status] : [...query.status];
+    const rows = (await this.script("list", [
+      query.tenantId,
+      query.type ?? "",
+      cursor?.createdAt ?? "",
+      cursor?.id ?? "",
+      limit + 1,
+      ...statuses,
+    ])) as FlatRecord[];
+    const jobs = rows.slice(0, limit).map(toJob);
+    const last = jobs[jobs.length - 1];
+    return { jobs, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  async countByStatus(tenantId: string, type?: string): Promise<Record<JobStatus, number>> {
+    const counts: Record<JobStatus, number> = {
+      pending: 0,
+      running: 0,
+      complete: 0,
+      failed: 0,
+      cancelled: 0,
+    };
+    const values =
+      type === undefined
+        ? await Promise.all(JOB_STATUSES.map((s) => this.client.zcard(this.key(`ts:${s}:${tenantId}`))))
+        : await this.client.hmget(this.key(`c:${tenantId}`), ...JOB_STATUSES.map((s) => `${s}:${type}`));
+    JOB_STATUSES.forEach((status, i) => {
+      counts[status] = Number(values[i] ?? 0);
+    });
+    return counts;
+  }
+
+  async delete(tenantId: string, jobId: string): Promise<boolean> {
+    try {
+      return (await this.script("delete", [tenantId, jobId])) === 1;
+    } catch (error) {
+      if (!/running/.test(String((error as Error).message))) throw error;
+      throw new JobsError("conflict", `Job ${jobId} is running; cancel it first, then delete it.`);
+    }
+  }
+
+  async reclaimExpiredLeases(
+    now: number,
+    retentionMs: number,
+    retryAt: (job: JobRecord) => number,
+  ): Promise<number> {
+    // Any worker's call does the reclaiming (no central scheduler): read the expired end of the
+    // running set, let the engine's backoff pick retry times, then a script re-checks each lease.
+    let total = 0;
+    let offset = 0;
+    for (;;) {
+      const ids = await this.client.zrangebyscore(
+        this.key("running"),
+        "-inf",
+        `(${now}`,
+        "LIMIT",
+        offset,
+        RECLAIM_BATCH,
+      );
+      if (ids.length === 0) return total;
+      const jobs = (await Promise.all(ids.map((id) => this.get(null, id)))).filter(
+        (job): job is JobRecord => job?.status === "running",
+      );
+      const args = jobs.flatMap((job) => [
+        job.id,
+        job.leaseOwner ?? "",
+        job.attempts,
+        job.attempts < job.maxAttempts ? retryAt(job) : "",
+      ]);
+      const reclaimed = Number(
+        await this.script("reclaim", [
+          now,
+          now + retentionMs,
+          JSON.stringify(LEASE_EXPIRED_RETRY_ERROR),
+          JSON.stringify(LEASE_EXPIRED_FINAL_ERROR),
+          jobs.length,
+          ...args,
+        ]),
+      );
+      total += reclaimed;
+      // Ones the script skipped (renewed meanwhile) stay in the set: step past them.
+      offset += ids.length - reclaimed;
+      if (ids.length < RECLAIM_BATCH) return total;
+    }
+  }
+
+  async deleteExpired(cutoff: number, limit: number): Promise<number> {
+    if (limit <= 0) return 0;
+    return Number(await this.script("expire", [cutoff, limit]));
+  }
+
+  subscribe(listener: JobEventListener): Unsubscribe {
+    return this.events.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.enqueues.drain(), this.completions.drain(), this.reports.drain()]);
+    await this.events.close();
+    if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  private async insert(jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
+    const args = jobs.flatMap((job) => [
+      job.id,
+      job.tenantId,
+      job.type,
+      JSON.stringify(job.input ?? null),
+      job.maxAttempts,
+      job.runAt,
+      job.now,
+      job.idempotencyKey ?? "",
+      job.dedupeKey ?? "",
+    ]);
+    try {
+      const rows = (await this.script("enqueue", [jobs.length, ...args])) as [number, FlatRecord][];
+      return rows.map(([created, flat]) => ({ job: toJob(flat), created: created === 1 }));
+    } catch (error) {
+      const id = /conflict:(.+)$/.exec(String((error as Error).message))?.[1];
+      if (id === undefined) throw error;
+      throw new JobsError("conflict", `A job with id ${id} already exists; generate a new id.`, {
+        cause: error,
+      });
+    }
+  }
+
+  private async completeBatch(
+    writes: LeaseWrite<{ result: Json; now: number; expiresAt: number }>[],
+  ): Promise<boolean[]> {
+    const args = writes.flatMap(({ lease, value }) => [
+      ...leaseArgs(lease),
+      // undefined (a handler that returned nothing) is stored as JSON null.
+      JSON.stringify(value.result ?? null),
+      value.now,
+      value.expiresAt,
+    ]);
+    const replies = (await this.script("complete", [writes.length, ...args])) as number[];
+    return replies.map((reply) => reply === 1);
+  }
+
+  private async progressBatch(
+    writes: LeaseWrite<{ progress: number; message: string | null; now: number }>[],
+  ): Promise<boolean[]> {
+    const args = writes.flatMap(({ lease, value }) => [
+      ...leaseArgs(lease),
+      value.progress,
+      value.message === null ? 0 : 1,
+      value.message ?? "",
+      value.now,
+    ]);
+    const replies = (await this.script("progress", [writes.length, ...args])) as number[];
+    return replies.map((reply) => reply === 1);
+  }
+
+  /** Runs a script; first waits for a starting subscription so its listener sees this write's event. */
+  private async script(name: ScriptName, args: (string | number)[]): Promise<unknown> {
+    const subscribing = this.events.ready();
+    if (subscribing !== null) await subscribing;
+    return callScript(this.client, name, this.prefix, this.origin, args);
+  }
+
+  private key(suffix: string): string {
+    return `${this.prefix}:${suffix}`;
+  }
+}
+
+function leaseArgs(lease: Lease): (string | number)[] {
+  return [lease.jobId, lease.workerId, lease.attempt];
+}
+
+/** Turns a script's "illegal:<status>" error into the state machine's own illegal_transition error. */
+function illegal(event: "cancel" | "manual_retry") {
+  return (error: unknown): never => {
+    const status = /illegal:(\w+)/.exec(String((error as Error).message))?.[1] as JobStatus | undefined;
+    if (status !== undefined) transition(status, event);
+    throw error;
+  };
+}
+
+export function createRedisStore(options: RedisStoreOptions = {}): RedisJobStore {
+  return new RedisJobStore(options);
+}

@@ -1,0 +1,32 @@
+import { Redis } from "ioredis";
+import { afterAll } from "vitest";
+import { createRedisStore, type RedisJobStore } from "../src/redis/index.js";
+import { runStoreConformance } from "./conformance/index.js";
+import { REDIS_URL, redisAvailable, unavailableReason, uniqueRedisPrefix } from "./support/services.js";
+
+const available = await redisAvailable();
+// Deletes each test's keys after its store closed; one connection for the whole file.
+const admin = available ? new Redis(REDIS_URL, { lazyConnect: true }) : null;
+afterAll(async () => {
+  await admin?.quit();
+});
+
+/** Deletes every key under `prefix` (SCAN, not KEYS, so a shared Redis is not blocked). */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== "0");
+}
+
+runStoreConformance({
+  name: "redis",
+  ...(available ? {} : { skip: `${unavailableReason()} (CI=true makes this a failure)` }),
+  // A fresh key prefix per store instance, so tests never see each other's jobs.
+  createStore: async () => createRedisStore({ url: REDIS_URL, prefix: uniqueRedisPrefix() }),
+  destroyStore: async (store) => {
+    if (admin) await deleteKeys(admin, (store as RedisJobStore).prefix);
+  },
+});
