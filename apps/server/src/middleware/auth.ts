@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context.js";
 import { ApiError } from "../errors.js";
@@ -39,5 +40,29 @@ export function bearerAuth(authenticate: Authenticate): MiddlewareHandler<AppEnv
     c.set("tokenId", principal.tokenId);
     c.set("log", c.var.log.child({ tenant: principal.tenantId }));
     await next();
+  };
+}
+
+/** How long a verified token is trusted without a database read. Revoking takes effect within this. */
+const AUTH_CACHE_MS = 30_000;
+const AUTH_CACHE_MAX = 10_000;
+
+/**
+ * Remembers verified tokens (by their sha-256, never the token itself) for 30 s: every request is
+ * authenticated, and a status poll should not cost a database read for its credential. Unknown
+ * tokens are not cached, so a newly created token works at once.
+ */
+export function cachedAuthenticate(authenticate: Authenticate, now: () => number = Date.now): Authenticate {
+  const cache = new Map<string, { principal: Principal; until: number }>();
+  return async (token) => {
+    const key = createHash("sha256").update(token).digest("base64");
+    const hit = cache.get(key);
+    if (hit && hit.until > now()) return hit.principal;
+    const principal = await authenticate(token);
+    if (principal) {
+      if (cache.size >= AUTH_CACHE_MAX) cache.clear();
+      cache.set(key, { principal, until: now() + AUTH_CACHE_MS });
+    } else cache.delete(key);
+    return principal;
   };
 }

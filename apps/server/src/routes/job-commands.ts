@@ -71,7 +71,9 @@ export function jobCommandRoutes({ db, queue, uploadMaxBytes }: RouteDeps) {
     // The task's dedupe key (one per company) returns the running job to a second click.
     const { job } = await queue.enqueue(
       CATEGORIZE_TASK,
-      { company_id: body.company_id, limit: body.limit },
+      body.limit === undefined
+        ? { company_id: body.company_id }
+        : { company_id: body.company_id, limit: body.limit },
       { tenantId: c.var.tenantId, idempotencyKey: idempotencyKeyOf(c) },
     );
     c.header("Location", `/api/jobs/${job.id}`);

@@ -5,7 +5,8 @@ import { Id } from "./common.js";
 export const CategorizeRequestSchema = z
   .object({
     company_id: Id.openapi({ example: "co_demo" }),
-    limit: z.number().int().min(1).max(100_000).default(100).openapi({ example: 100 }),
+    /** How many uncategorized transactions this job takes on, oldest first (the task's default: 1000). */
+    limit: z.number().int().min(1).max(50_000).optional().openapi({ example: 100 }),
   })
   .openapi("CategorizeRequest");
 

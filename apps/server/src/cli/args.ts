@@ -1,0 +1,32 @@
+import { parseArgs } from "node:util";
+
+export const USAGE = `Usage: ledgerflow <command> [options]
+
+  serve [--no-worker]             API + worker + sweeper (SQLite in DATA_DIR by default)
+  worker                          a worker process (with the retention sweeper)
+  import FILE --company ID        import a bank CSV and categorize it, with a progress bar
+  jobs ls [--status S] [--type T] list jobs (newest first)
+  jobs show ID                    one job in full
+  tenants create NAME             a tenant and its first API token (printed once)
+
+Options: --json (machine-readable output), --help
+Environment: PORT, HOST, DATA_DIR, DATABASE_URL, JOBS_STORE, REDIS_URL, LEDGERFLOW_DEMO_TOKEN,
+LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, WORKER_CONCURRENCY, JOB_RETENTION_HOURS (see docs/running.md).`;
+
+export function parseCli(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+      "no-worker": { type: "boolean", default: false },
+      company: { type: "string" },
+      status: { type: "string" },
+      type: { type: "string" },
+      limit: { type: "string" },
+    },
+  });
+  return { values, positionals };
+}

@@ -1,0 +1,49 @@
+import { mkdirSync } from "node:fs";
+import { type BooksDb, migrateToLatest, openBooksDb, verifyApiToken } from "@ledgerflow/books";
+import { createQueue, type Queue } from "@ledgerflow/jobs";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { loadBookTasks } from "../domain/book-tasks.js";
+import { type Authenticate, cachedAuthenticate } from "../middleware/auth.js";
+import { openJobStore } from "./job-store.js";
+
+/** Everything a process of Ledgerflow holds open: the books database and the job queue. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: BooksDb;
+  queue: Queue;
+  authenticate: Authenticate;
+  /** Closes the queue (and its store), then the database. Stop workers and servers first. */
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the books database and the job store named by the configuration. */
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = openBooksDb({ url: config.databaseUrl });
+  try {
+    await migrateToLatest(db);
+    const store = await openJobStore(config);
+    const queue = createQueue({
+      store,
+      tasks: loadBookTasks(db, config),
+      retentionMs: config.jobRetentionMs,
+    });
+    await queue.init();
+    return {
+      config,
+      logger,
+      db,
+      queue,
+      authenticate: cachedAuthenticate((token) => verifyApiToken(db, token)),
+      async close() {
+        await queue.close();
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// `npm start`: builds the web app when its build is missing or older than its sources, then runs
+// `ledgerflow serve` (API + worker + sweeper on SQLite in ./data) in this process, so SIGTERM
+// reaches the server directly. Extra arguments are passed on: `npm start -- --no-worker`.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const web = path.join(root, "apps/web");
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist") continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildWebIfNeeded() {
+  const pkgFile = path.join(web, "package.json");
+  if (!existsSync(pkgFile)) return;
+  const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
+  if (!pkg.scripts?.build || !existsSync(path.join(web, "src"))) return;
+  const built = path.join(web, "dist/index.html");
+  const sources = Math.max(
+    newestMtime(path.join(web, "src")),
+    existsSync(path.join(web, "index.html")) ? statSync(path.join(web, "index.html")).mtimeMs : 0,
+  );
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  console.log("Building the web app (apps/web)…");
+  const result = spawnSync("npm", ["run", "build", "-w", pkg.name], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) {
+    console.warn(
+      "The web app did not build; serving the API with a plain home page. Fix it with: npm run build -w " +
+        pkg.name,
+    );
+  }
+}
+
+if (process.env.LEDGERFLOW_SKIP_WEB_BUILD !== "1") buildWebIfNeeded();
+process.argv.splice(2, process.argv.length, "serve", ...process.argv.slice(2));
+const { register } = await import("tsx/esm/api");
+register();
+await import(path.join(root, "apps/server/src/main.ts"));
