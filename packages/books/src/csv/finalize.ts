@@ -39,7 +39,7 @@ export class RowFinalizer {
   }
 
   end(): Array<ParsedRow | RowError> {
-    if (this.dateOrder === null) this.dateOrder = this.fallbackOrder();
+    this.dateOrder ??= this.fallbackOrder();
     if (this.signConvention === null) this.signConvention = "signed";
     return this.flush(true);
   }
@@ -98,11 +98,11 @@ export class RowFinalizer {
   }
 
   /** No date settled the order: take the order under which the dates run monotonic. */
-  private fallbackOrder(): DateOrder {
+  private fallbackOrder(): DateOrder | null {
     const tokens = this.queue.flatMap((i) =>
       i.kind === "row" && i.row.date.kind === "numeric" ? [i.row] : [],
     );
-    if (tokens.length === 0) return "DMY";
+    if (tokens.length === 0) return null; // every date was ISO or had a month name
     const dates = tokens.map((r) => r.date);
     const dmy = disorder(dates, "DMY");
     const mdy = disorder(dates, "MDY");

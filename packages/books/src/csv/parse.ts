@@ -25,7 +25,7 @@ export async function parseBankCsv(
     errors,
     warnings: stream.warnings,
     skipped: stream.skipped,
-    dateOrder: stream.dateOrder ?? "DMY",
+    dateOrder: stream.dateOrder,
     signConvention: stream.signConvention ?? "signed",
   };
 }

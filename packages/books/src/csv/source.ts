@@ -16,11 +16,16 @@ export interface TextSource {
 }
 
 function tooLarge(maxBytes: number): CsvFormatError {
-  const mb = (maxBytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "");
   return new CsvFormatError(
     "too-large",
-    `The file is larger than ${mb} MB, the most one import accepts; export a shorter date range and import each part.`,
+    `The file is larger than ${formatSize(maxBytes)}, the most one import accepts; export a shorter date range and import each part.`,
   );
+}
+
+function formatSize(bytes: number): string {
+  const trim = (n: number) => n.toFixed(1).replace(/\.0$/, "");
+  if (bytes >= 1024 * 1024) return `${trim(bytes / 1024 / 1024)} MB`;
+  return bytes >= 1024 ? `${trim(bytes / 1024)} KB` : `${bytes} bytes`;
 }
 
 export async function openText(source: CsvSource, maxBytes: number): Promise<TextSource> {

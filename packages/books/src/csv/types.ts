@@ -105,6 +105,7 @@ export interface ParseCsvResult extends CsvFileInfo {
   /** Recovered problems: the rows were imported, but a person may want to look (broken quotes, a guessed date order). */
   warnings: RowError[];
   skipped: SkippedLine[];
-  dateOrder: DateOrder;
+  /** How numeric dates were read; null when every date was unambiguous (ISO, month names). */
+  dateOrder: DateOrder | null;
   signConvention: SignConvention;
 }
