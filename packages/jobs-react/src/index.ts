@@ -1,3 +1,13 @@
+// Re-exported so an app needs only this package: the wire types and the HTTP source for the provider.
+export {
+  createHttpJobSource,
+  type HttpJobSourceOptions,
+  type JobErrorInfo,
+  type JobStatus,
+  type Json,
+  nextDelay,
+  type WireJob,
+} from "@ledgerflow/jobs/client";
 export { type JobsClient, JobsClientProvider, useJobsClient } from "./context.js";
 export { formatTimestamp } from "./format.js";
 export { JobProgress, type JobProgressProps } from "./JobProgress.js";

@@ -1,0 +1,160 @@
+import { useState } from "react";
+import { api } from "../../api/endpoints.js";
+import { accountLabel, useCompany } from "../../app/company.js";
+import { formatCents, formatDate } from "../../app/format.js";
+import { useResource } from "../../app/use-resource.js";
+
+/** The trial balance and the journal entries, with the exports a bookkeeper takes elsewhere. */
+export function JournalPage() {
+  const { company, accountsById } = useCompany();
+  const key = company?.id ?? null;
+  const balance = useResource(key && `tb:${key}`, () => api.trialBalance(key ?? ""));
+  const journal = useResource(key && `je:${key}`, () => api.journal(key ?? ""));
+  const [exportError, setExportError] = useState<string | null>(null);
+
+  const download = async (format: "csv" | "beancount") => {
+    if (!key) return;
+    setExportError(null);
+    try {
+      const { blob, filename } = await api.exportJournal(key, format);
+      const url = URL.createObjectURL(blob);
+      const link = Object.assign(document.createElement("a"), { href: url, download: filename });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (err) {
+      setExportError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  if (!company) return null;
+  const tb = balance.data;
+  return (
+    <section className="page">
+      <div className="page__header">
+        <div>
+          <h1>Journal</h1>
+          <p className="muted">
+            Double-entry bookkeeping: every categorized transaction is one balanced entry.
+          </p>
+        </div>
+        <div className="actions">
+          <button type="button" className="button" onClick={() => void download("csv")}>
+            Export CSV
+          </button>
+          <button type="button" className="button" onClick={() => void download("beancount")}>
+            Export beancount
+          </button>
+        </div>
+      </div>
+      {(exportError || balance.error || journal.error) && (
+        <div className="banner banner--error" role="alert">
+          {exportError ?? balance.error?.message ?? journal.error?.message}
+        </div>
+      )}
+
+      <h2>
+        Trial balance{" "}
+        {tb && (
+          <span className="status-pill" data-status={tb.balanced ? "categorized" : "needs_review"}>
+            {tb.balanced ? "Balanced" : "Out of balance"}
+          </span>
+        )}
+      </h2>
+      <div className="card card--flush">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Account</th>
+              <th scope="col">Type</th>
+              <th scope="col" className="num">
+                Debit
+              </th>
+              <th scope="col" className="num">
+                Credit
+              </th>
+              <th scope="col" className="num">
+                Balance
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(tb?.rows ?? []).map((row) => (
+              <tr key={row.account_id}>
+                <td>
+                  {row.code} · {row.name}
+                </td>
+                <td className="muted">{row.type}</td>
+                <td className="num">{formatCents(row.debit_cents)}</td>
+                <td className="num">{formatCents(row.credit_cents)}</td>
+                <td className="num">{formatCents(row.balance_cents)}</td>
+              </tr>
+            ))}
+          </tbody>
+          {tb && (
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={2}>
+                  Total
+                </th>
+                <td className="num">{formatCents(tb.total_debit_cents)}</td>
+                <td className="num">{formatCents(tb.total_credit_cents)}</td>
+                <td />
+              </tr>
+            </tfoot>
+          )}
+        </table>
+        {tb && tb.rows.length === 0 && <p className="empty">No entries yet.</p>}
+      </div>
+
+      <h2>Journal entries</h2>
+      <div className="card card--flush">
+        <table className="data-table journal">
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Memo</th>
+              <th scope="col">Account</th>
+              <th scope="col" className="num">
+                Debit
+              </th>
+              <th scope="col" className="num">
+                Credit
+              </th>
+            </tr>
+          </thead>
+          {(journal.data?.entries ?? []).map((entry) => (
+            <tbody
+              key={entry.id}
+              className="journal__entry"
+              data-reversed={entry.reversed_by_entry_id ? "" : undefined}
+            >
+              {entry.lines.map((line, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: lines are ordered parts of their entry
+                <tr key={i}>
+                  {i === 0 && (
+                    <>
+                      <td rowSpan={entry.lines.length} className="nowrap">
+                        {formatDate(entry.date)}
+                      </td>
+                      <td rowSpan={entry.lines.length}>
+                        {entry.memo}
+                        {entry.reverses_entry_id && <span className="status-pill">Reversal</span>}
+                        {entry.reversed_by_entry_id && <span className="status-pill">Reversed</span>}
+                      </td>
+                    </>
+                  )}
+                  <td>{accountLabel(accountsById.get(line.account_id))}</td>
+                  <td className="num">{line.debit_cents ? formatCents(line.debit_cents) : ""}</td>
+                  <td className="num">{line.credit_cents ? formatCents(line.credit_cents) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          ))}
+        </table>
+        {journal.data && journal.data.entries.length === 0 && (
+          <p className="empty">No journal entries yet.</p>
+        )}
+      </div>
+    </section>
+  );
+}
