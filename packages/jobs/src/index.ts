@@ -14,7 +14,18 @@ export {
   UnrecoverableError,
 } from "./errors.js";
 export { newJobId } from "./ids.js";
+export {
+  createQueue,
+  DEFAULT_RETENTION_MS,
+  type EnqueueOptions,
+  type Queue,
+  type QueueOptions,
+  type TaskRef,
+} from "./queue.js";
 export { canTransition, JOB_TRANSITION_EVENTS, type JobTransitionEvent, transition } from "./state.js";
+export { type Sweeper, type SweeperOptions, startSweeper } from "./sweeper.js";
+export { type AnyTask, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, defineTask } from "./task.js";
+export { type WaitForJobOptions, waitForJob } from "./testing/wait-for-job.js";
 export {
   type BackoffOptions,
   type ClaimRequest,
@@ -42,3 +53,6 @@ export {
   TERMINAL_STATUSES,
   type Unsubscribe,
 } from "./types.js";
+export { createWorker, type Worker, type WorkerOptions } from "./worker/pool.js";
+export { PROGRESS_INTERVAL_MS } from "./worker/progress.js";
+export { AttemptAbortedError, type StopReason } from "./worker/run.js";

@@ -1,6 +1,8 @@
 import { describe } from "vitest";
 import { cancelTests } from "./cancel.js";
 import { claimTests } from "./claim.js";
+import { engineControlTests } from "./engine-control.js";
+import { engineRunTests } from "./engine-run.js";
 import { enqueueAndReadTests } from "./enqueue.js";
 import { eventTests } from "./events.js";
 import { type StoreConformanceOptions, useStore } from "./harness.js";
@@ -39,5 +41,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     manageTests(h);
     listTests(h);
     eventTests(h);
+    engineRunTests(h);
+    engineControlTests(h);
   });
 }

@@ -1,0 +1,184 @@
+import { systemClock } from "./clock.js";
+import { isJobsError, JobsError } from "./errors.js";
+import { newJobId } from "./ids.js";
+import { EventHub } from "./queue-events.js";
+import { type AnyTask, maxAttemptsOf, validateInput } from "./task.js";
+import type {
+  Clock,
+  EnqueueResult,
+  JobEventListener,
+  JobRecord,
+  JobStatus,
+  JobStore,
+  ListPage,
+  ListQuery,
+  NewJob,
+  StandardSchemaV1,
+  Unsubscribe,
+} from "./types.js";
+
+export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export interface QueueOptions {
+  store: JobStore;
+  tasks: readonly AnyTask[];
+  clock?: Clock;
+  newId?: () => string;
+  /** How long finished jobs are kept before the sweeper deletes them. Default 24 hours. */
+  retentionMs?: number;
+}
+
+export interface EnqueueOptions {
+  tenantId: string;
+  /** Same key (per tenant) → the existing job is returned instead of a new one. */
+  idempotencyKey?: string | null;
+  /** Run no earlier than this many ms from now. */
+  delayMs?: number;
+  /** Overrides the task's own dedupeKey(input). */
+  dedupeKey?: string | null;
+}
+
+/** A task object (its input type is inferred from the schema) or its name. */
+export type TaskRef<I> = { readonly name: string; readonly input: StandardSchemaV1<unknown, I> } | string;
+
+export interface Queue {
+  readonly store: JobStore;
+  readonly clock: Clock;
+  readonly retentionMs: number;
+  /** The names of the tasks this queue can run: what its workers claim. */
+  readonly taskNames: readonly string[];
+  task(name: string): AnyTask | undefined;
+  init(): Promise<void>;
+  enqueue<I>(task: TaskRef<I>, input: I, options: EnqueueOptions): Promise<EnqueueResult>;
+  enqueueMany<I>(task: TaskRef<I>, inputs: readonly I[], options: EnqueueOptions): Promise<EnqueueResult[]>;
+  /** `tenantId` null reads any tenant's job. Throws JobsError("not_found"). */
+  get(tenantId: string | null, id: string): Promise<JobRecord>;
+  list(query: ListQuery): Promise<ListPage>;
+  counts(tenantId: string, type?: string): Promise<Record<JobStatus, number>>;
+  cancel(tenantId: string, id: string): Promise<JobRecord>;
+  retry(tenantId: string, id: string): Promise<JobRecord>;
+  delete(tenantId: string, id: string): Promise<void>;
+  /** Changes to one job. */
+  subscribe(jobId: string, listener: JobEventListener): Unsubscribe;
+  /** Changes to every job. */
+  onEvent(listener: JobEventListener): Unsubscribe;
+  /** Stops delivering events and closes the store. Stop workers and sweepers first. */
+  close(): Promise<void>;
+}
+
+/** Runs a store call, turning driver failures (connection refused, …) into JobsError("store_unavailable"). */
+async function guarded<T>(store: JobStore, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isJobsError(error)) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new JobsError(
+      "store_unavailable",
+      `The ${store.name} job store failed (${reason}). Check that it is running and reachable, then try again.`,
+      { cause: error },
+    );
+  }
+}
+
+const notFound = (id: string) =>
+  new JobsError(
+    "not_found",
+    `Job ${id} was not found. It may have expired, been deleted, or belong to someone else.`,
+  );
+
+export function createQueue(options: QueueOptions): Queue {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const newId = options.newId ?? newJobId;
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+  const tasks = new Map<string, AnyTask>();
+  for (const task of options.tasks) {
+    if (tasks.has(task.name))
+      throw new TypeError(`Task "${task.name}" is registered twice; names must be unique.`);
+    tasks.set(task.name, task);
+  }
+  const events = new EventHub(store);
+
+  const resolveTask = (ref: TaskRef<unknown>): AnyTask => {
+    const name = typeof ref === "string" ? ref : ref.name;
+    const task = tasks.get(name);
+    if (task === undefined) {
+      const known = [...tasks.keys()].join(", ") || "none";
+      throw new JobsError(
+        "unknown_task",
+        `Unknown task "${name}". Register it in createQueue({ tasks }); known: ${known}.`,
+      );
+    }
+    return task;
+  };
+
+  const prepare = async (
+    task: AnyTask,
+    input: unknown,
+    opts: EnqueueOptions,
+    now: number,
+  ): Promise<NewJob> => {
+    const validated = await validateInput(task, input);
+    const dedupeKey =
+      opts.dedupeKey !== undefined ? opts.dedupeKey : (task.dedupeKey?.(validated as never) ?? null);
+    return {
+      id: newId(),
+      tenantId: opts.tenantId,
+      type: task.name,
+      input: input as NewJob["input"],
+      maxAttempts: maxAttemptsOf(task),
+      runAt: now + Math.max(0, opts.delayMs ?? 0),
+      now,
+      idempotencyKey: opts.idempotencyKey ?? null,
+      dedupeKey,
+    };
+  };
+
+  return {
+    store,
+    clock,
+    retentionMs,
+    taskNames: [...tasks.keys()],
+    task: (name) => tasks.get(name),
+    init: () => guarded(store, () => store.init()),
+    async enqueue(ref, input, opts) {
+      const task = resolveTask(ref as TaskRef<unknown>);
+      const job = await prepare(task, input, opts, clock.now());
+      return guarded(store, () => store.enqueue(job));
+    },
+    async enqueueMany(ref, inputs, opts) {
+      const task = resolveTask(ref as TaskRef<unknown>);
+      const now = clock.now();
+      const jobs: NewJob[] = [];
+      for (const input of inputs) jobs.push(await prepare(task, input, opts, now));
+      return guarded(store, () => store.enqueueMany(jobs));
+    },
+    async get(tenantId, id) {
+      const job = await guarded(store, () => store.get(tenantId, id));
+      if (job === null) throw notFound(id);
+      return job;
+    },
+    list: (query) => guarded(store, () => store.list(query)),
+    counts: (tenantId, type) => guarded(store, () => store.countByStatus(tenantId, type)),
+    async cancel(tenantId, id) {
+      const job = await guarded(store, () => store.cancel(tenantId, id, clock.now(), retentionMs));
+      if (job === null) throw notFound(id);
+      return job;
+    },
+    async retry(tenantId, id) {
+      const job = await guarded(store, () => store.retry(tenantId, id, clock.now()));
+      if (job === null) throw notFound(id);
+      return job;
+    },
+    async delete(tenantId, id) {
+      if (!(await guarded(store, () => store.delete(tenantId, id)))) throw notFound(id);
+    },
+    subscribe: (jobId, listener) => events.forJob(jobId, listener),
+    onEvent: (listener) => events.all(listener),
+    async close() {
+      events.close();
+      await store.close();
+    },
+  };
+}

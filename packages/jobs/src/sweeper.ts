@@ -1,0 +1,57 @@
+import type { Queue } from "./queue.js";
+import type { TaskLogger } from "./types.js";
+import { every } from "./worker/timer.js";
+
+export interface SweeperOptions {
+  /** Default 60 s. */
+  intervalMs?: number;
+  /** Jobs deleted per store call; the sweep loops until a batch comes back short. Default 1000. */
+  batchSize?: number;
+  logger?: TaskLogger;
+}
+
+export interface Sweeper {
+  /** Runs one sweep now; resolves to how many jobs were deleted. */
+  sweepNow(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The retention sweeper: every `intervalMs` (on the queue's clock) it deletes terminal jobs whose
+ * `expiresAt` has passed, in batches so one sweep never holds a long lock or a long event-loop turn.
+ */
+export function startSweeper(queue: Queue, options: SweeperOptions = {}): Sweeper {
+  const batchSize = Math.max(1, options.batchSize ?? 1000);
+  let inflight: Promise<number> | undefined;
+
+  const sweep = async (): Promise<number> => {
+    const cutoff = queue.clock.now();
+    let total = 0;
+    for (;;) {
+      const deleted = await queue.store.deleteExpired(cutoff, batchSize);
+      total += deleted;
+      if (deleted < batchSize) return total;
+    }
+  };
+
+  const sweepNow = (): Promise<number> => {
+    inflight ??= sweep().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  };
+
+  const stopTimer = every(queue.clock, options.intervalMs ?? 60_000, () => {
+    sweepNow().catch((error: unknown) => {
+      options.logger?.error("Retention sweep failed; will try again next interval", { error: String(error) });
+    });
+  });
+
+  return {
+    sweepNow,
+    async stop() {
+      stopTimer();
+      await inflight?.catch(() => undefined);
+    },
+  };
+}

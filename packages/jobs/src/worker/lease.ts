@@ -1,0 +1,66 @@
+import { backoffDelay } from "../backoff.js";
+import type { Queue } from "../queue.js";
+import type { TaskLogger } from "../types.js";
+import type { JobRun } from "./run.js";
+import { every } from "./timer.js";
+
+export interface LeaseKeeperOptions {
+  queue: Queue;
+  leaseMs: number;
+  heartbeatMs: number;
+  reclaimIntervalMs: number;
+  random: () => number;
+  logger: TaskLogger;
+  /** The attempts this worker holds right now. */
+  runs: () => Iterable<JobRun>;
+  leaseLost: (run: JobRun) => void;
+}
+
+/**
+ * Keeps this worker's leases alive and takes back other workers' dead ones: one heartbeat timer that
+ * extends every held lease, and one reclaim timer that returns expired leases to the queue (retried
+ * with the task's backoff, or failed after the last attempt). Returns a function that stops both.
+ */
+export function startLeaseKeeping(options: LeaseKeeperOptions): () => void {
+  const { queue, leaseMs, logger } = options;
+  const { store, clock } = queue;
+
+  const stopHeartbeat = every(clock, options.heartbeatMs, () => {
+    const now = clock.now();
+    for (const run of options.runs()) {
+      if (run.settled) continue;
+      store.extendLease(run.lease, leaseMs, now).then(
+        (held) => {
+          if (!held) options.leaseLost(run);
+        },
+        (error: unknown) =>
+          logger.warn("Heartbeat failed; the lease may expire", { jobId: run.jobId, error: String(error) }),
+      );
+    }
+  });
+
+  let reclaiming = false;
+  const stopReclaim = every(clock, options.reclaimIntervalMs, () => {
+    if (reclaiming) return;
+    reclaiming = true;
+    const now = clock.now();
+    const retryAt = (job: { type: string; attempts: number }) =>
+      now + backoffDelay(job.attempts, queue.task(job.type)?.backoff, options.random);
+    store
+      .reclaimExpiredLeases(now, queue.retentionMs, retryAt)
+      .then(
+        (count) => {
+          if (count > 0) logger.warn("Reclaimed jobs whose worker stopped responding", { count });
+        },
+        (error: unknown) => logger.error("Reclaiming expired leases failed", { error: String(error) }),
+      )
+      .finally(() => {
+        reclaiming = false;
+      });
+  });
+
+  return () => {
+    stopHeartbeat();
+    stopReclaim();
+  };
+}

@@ -1,0 +1,118 @@
+import type { AnyTask } from "../task.js";
+import type { Clock, JobRecord, JobStore, Lease, TaskContext, TaskLogger } from "../types.js";
+import { ProgressCoalescer } from "./progress.js";
+
+/** Why an attempt was stopped from outside its handler. */
+export type StopReason = "cancelled" | "lease_lost" | "timeout" | "shutdown";
+
+const STOP_MESSAGES: Record<StopReason, string> = {
+  cancelled: "The job was cancelled.",
+  lease_lost: "This worker lost the job's lease (it was cancelled or reclaimed); stop working on it.",
+  timeout: "The attempt ran past its timeout.",
+  shutdown: "The worker is shutting down; the job will run again on another worker.",
+};
+
+/** The reason an attempt's `ctx.signal` carries. */
+export class AttemptAbortedError extends Error {
+  override readonly name = "AbortError";
+  constructor(readonly reason: StopReason) {
+    super(STOP_MESSAGES[reason]);
+  }
+}
+
+export interface RunHost {
+  readonly clock: Clock;
+  readonly store: JobStore;
+  readonly logger: TaskLogger;
+  /** A progress write was rejected: the lease is gone. */
+  leaseLost(run: JobRun): void;
+}
+
+/**
+ * One attempt of one job on this worker. It is also the handler's `ctx`, so an attempt costs one object;
+ * the AbortController, progress coalescer and logger are created only if the handler uses them.
+ */
+export class JobRun implements TaskContext<unknown> {
+  input: unknown;
+  readonly attempt: number;
+  readonly jobId: string;
+  readonly tenantId: string;
+  readonly lease: Lease;
+  /** Set once the attempt's outcome was decided (by the handler or from outside); later ones are ignored. */
+  settled = false;
+  stopReason: StopReason | undefined;
+  private controller: AbortController | undefined;
+  private coalescer: ProgressCoalescer | undefined;
+  private logger: TaskLogger | undefined;
+  private boundProgress: ((percent: number, message?: string) => void) | undefined;
+
+  constructor(
+    readonly job: JobRecord,
+    readonly task: AnyTask,
+    workerId: string,
+    readonly deadline: number,
+    private readonly host: RunHost,
+  ) {
+    this.input = job.input;
+    this.attempt = job.attempts;
+    this.jobId = job.id;
+    this.tenantId = job.tenantId;
+    this.lease = { jobId: job.id, workerId, attempt: job.attempts };
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.stopReason !== undefined) this.controller.abort(new AttemptAbortedError(this.stopReason));
+    }
+    return this.controller.signal;
+  }
+
+  get log(): TaskLogger {
+    if (this.logger === undefined) {
+      const base = this.host.logger;
+      const fields = { jobId: this.jobId, type: this.job.type, attempt: this.attempt };
+      this.logger = {
+        info: (message, extra) => base.info(message, { ...fields, ...extra }),
+        warn: (message, extra) => base.warn(message, { ...fields, ...extra }),
+        error: (message, extra) => base.error(message, { ...fields, ...extra }),
+      };
+    }
+    return this.logger;
+  }
+
+  /** Bound on first use, so `const { progress } = ctx` works and jobs that never report pay nothing. */
+  get progress(): (percent: number, message?: string) => void {
+    this.boundProgress ??= (percent, message) => this.report(percent, message);
+    return this.boundProgress;
+  }
+
+  private report(percent: number, message: string | undefined): void {
+    if (this.settled || this.stopReason !== undefined) return;
+    if (this.coalescer === undefined) {
+      const { clock, store } = this.host;
+      this.coalescer = new ProgressCoalescer(
+        clock,
+        (progress, msg) => store.updateProgress(this.lease, progress, msg, clock.now()),
+        () => this.host.leaseLost(this),
+        (error) => this.log.warn("Could not save progress; will try again", { error: String(error) }),
+      );
+    }
+    this.coalescer.report(percent, message);
+  }
+
+  /** Aborts the handler's signal. The first reason wins; returns false if already stopped. */
+  stop(reason: StopReason): boolean {
+    if (this.stopReason !== undefined) return false;
+    this.stopReason = reason;
+    // A timed-out attempt still writes its last progress before failing; the others must not write.
+    if (reason !== "timeout") this.coalescer?.close();
+    this.controller?.abort(new AttemptAbortedError(reason));
+    return true;
+  }
+
+  /** Before complete/fail: the last progress value is written first. */
+  settleProgress(): Promise<void> | undefined {
+    return this.coalescer?.settle();
+  }
+}
