@@ -9,7 +9,14 @@
  * weaker model does not drag the figures of the trained one down forever.
  */
 
-const BUCKETS = 10;
+/**
+ * Bucket edges in log-odds (log10 p/(1−p)). Naive Bayes posteriors crowd against 1.0, so equal-width
+ * buckets in p put most predictions in one bucket; log-odds keeps 0.9, 0.99 and 0.999 apart.
+ */
+const EDGES = [-1, -0.5, 0, 0.5, 1, 1.5, 2, 3, 4, 6];
+const BUCKETS = EDGES.length + 1;
+/** A representative probability per bucket, for the prior. */
+const MIDS = [0.05, 0.17, 0.37, 0.63, 0.83, 0.94, 0.98, 0.995, 0.9995, 0.99995, 0.999995];
 
 export type CalibrationJSON = [string, number[], number[]][];
 
@@ -23,11 +30,11 @@ export class Calibration {
   private readonly smoothed = new Map<string, number[]>();
 
   constructor(
-    private readonly decay = 0.995,
+    private readonly decay = 0.98,
     /** Pseudo-outcomes of the prior: how many real ones it takes to outweigh it. */
     private readonly priorWeight = 3,
     /** The prior's accuracy as a fraction of the raw score: below 1 keeps unproven cells under 0.8. */
-    private readonly priorShrink = 0.75,
+    private readonly priorShrink = 0.9,
   ) {}
 
   record(group: string, raw: number, correct: boolean): void {
@@ -55,7 +62,7 @@ export class Calibration {
     const values: number[] = [];
     const weights: number[] = [];
     for (let b = 0; b < BUCKETS; b++) {
-      const mid = (b + 0.5) / BUCKETS;
+      const mid = MIDS[b]!;
       const n = cell?.n[b] ?? 0;
       const c = cell?.correct[b] ?? 0;
       values.push((c + this.priorWeight * mid * this.priorShrink) / (n + this.priorWeight));
@@ -76,7 +83,11 @@ export class Calibration {
 }
 
 function bucket(raw: number): number {
-  return Math.min(BUCKETS - 1, Math.max(0, Math.floor(raw * BUCKETS)));
+  const p = Math.min(Math.max(raw, 1e-9), 1 - 1e-9);
+  const logOdds = Math.log10(p / (1 - p));
+  let b = 0;
+  while (b < EDGES.length && logOdds >= EDGES[b]!) b++;
+  return b;
 }
 
 /** Pool-adjacent-violators: the closest non-decreasing sequence (weighted least squares). */

@@ -49,6 +49,12 @@ interface RawPrediction {
   reason: string;
 }
 
+/** Direction and decimal order of magnitude in dollars: out0 (< $10), out1 (< $100), ..., in3. */
+function amountBand(txn: TxnForCategorize): string {
+  const dollars = Math.abs(txn.amountCents) / 100;
+  return `${txn.amountCents < 0 ? "out" : "in"}${Math.floor(Math.log10(dollars + 1))}`;
+}
+
 export function createHistoryModel(): HistoryModel {
   return build(new NaiveBayes(0.1), new PayeeMemory(), new Calibration());
 }
@@ -65,11 +71,14 @@ export function historyModelFromJSON(json: HistoryModelJSON): HistoryModel {
 }
 
 function build(nb: NaiveBayes, memory: PayeeMemory, calibration: Calibration): HistoryModel {
-  function rawPredict(features: Feature[], key: string): RawPrediction | null {
+  function rawPredict(txn: TxnForCategorize, features: Feature[], key: string): RawPrediction | null {
     const text = nb.scores(features);
     if (text.top < 0) return null;
     const textTop = text.labels[text.top]!;
-    const recall = memory.recall(key);
+    // The payee's bookings at this order of magnitude first: a $15 and a $1,500 marketplace purchase
+    // are usually different accounts. Without any at this size, all of the payee's bookings.
+    const banded = key ? memory.recall(`${key}|${amountBand(txn)}`) : null;
+    const recall = banded ?? memory.recall(key);
     if (!recall) {
       // Few recognised features make a wild guess look as sure as an informed one: calibrate them apart.
       const coverage = text.known >= 8 ? "k" : "u";
@@ -107,22 +116,24 @@ function build(nb: NaiveBayes, memory: PayeeMemory, calibration: Calibration): H
     learn(txn, accountId) {
       const key = payeeKey(txn.description, txn.payee);
       const features = historyFeatures(txn, key);
-      const before = rawPredict(features, key);
+      const before = rawPredict(txn, features, key);
       if (before) calibration.record(before.group, before.raw, before.label === accountId);
       nb.add(features, accountId);
       memory.learn(key, accountId);
+      if (key) memory.learn(`${key}|${amountBand(txn)}`, accountId);
     },
     unlearn(txn, accountId) {
       const key = payeeKey(txn.description, txn.payee);
       nb.add(historyFeatures(txn, key), accountId, -1);
       memory.unlearn(key, accountId);
+      memory.unlearn(`${key}|${amountBand(txn)}`, accountId);
     },
     train(examples) {
       for (const e of examples) model.learn(e.txn, e.accountId);
     },
     predict(txn) {
       const key = payeeKey(txn.description, txn.payee);
-      const p = rawPredict(historyFeatures(txn, key), key);
+      const p = rawPredict(txn, historyFeatures(txn, key), key);
       if (!p) return null;
       const confidence = calibration.confidence(p.group, p.raw);
       return { accountId: p.label, confidence, source: "history", reason: p.reason };
