@@ -1,0 +1,75 @@
+import { spawn } from "node:child_process";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { ratiosAndGoals, resultsTable } from "./report.js";
+import { median } from "./stats.js";
+import { RESULT_PREFIX } from "./system.js";
+import { ENGINE_TARGETS } from "./targets.js";
+import type { EngineFigures } from "./workloads.js";
+
+const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
+
+function runChild(targetName: string): Promise<EngineFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, targetName], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`bench target "${targetName}" exited with ${code}:\n${out}`));
+        return;
+      }
+      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as EngineFigures);
+    });
+  });
+}
+
+function medianFigures(runs: readonly EngineFigures[]): EngineFigures {
+  const first = runs[0]!;
+  const out = { ...first };
+  for (const key of Object.keys(first) as Array<keyof EngineFigures>)
+    out[key] = median(runs.map((r) => r[key]));
+  return out;
+}
+
+/**
+ * `npm run bench -- engine [name filter…]`: every target in its own child process, BENCH_REPEAT times
+ * (default 3, interleaved so load from other work spreads over all targets), medians reported.
+ */
+export async function runEngineBench(filters: readonly string[]): Promise<void> {
+  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+  const selected = ENGINE_TARGETS.filter(
+    (t) => filters.length === 0 || filters.some((f) => t.name.toLowerCase().includes(f.toLowerCase())),
+  );
+  const targets = [];
+  for (const target of selected) {
+    const reason = (await target.unavailable?.()) ?? null;
+    if (reason === null) targets.push(target);
+    else console.log(`skipping ${target.name}: ${reason}`);
+  }
+  const cpu = cpus();
+  console.log(`engine benchmark: ${targets.map((t) => t.name).join(", ")}; ${repeat} run(s) each`);
+  console.log(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}`);
+  const loadBefore = loadavg()[0]!;
+  const runs = new Map<string, EngineFigures[]>(targets.map((t) => [t.name, []]));
+  for (let round = 1; round <= repeat; round += 1) {
+    for (const target of targets) {
+      const figures = await runChild(target.name);
+      runs.get(target.name)!.push(figures);
+      console.log(
+        `run ${round} ${target.name}: ${JSON.stringify(figures, (_, v) => (typeof v === "number" ? Math.round(v * 100) / 100 : v))}`,
+      );
+    }
+  }
+  const results = new Map([...runs].map(([name, list]) => [name, medianFigures(list)]));
+  console.log(`\nload average (1 min) before ${loadBefore.toFixed(2)}, after ${loadavg()[0]!.toFixed(2)}\n`);
+  console.log(resultsTable(results));
+  console.log("");
+  console.log(ratiosAndGoals(results));
+}

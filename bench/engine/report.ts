@@ -1,0 +1,108 @@
+import type { EngineFigures } from "./workloads.js";
+
+interface Row {
+  label: string;
+  key: keyof EngineFigures;
+  unit: string;
+  digits: number;
+}
+
+const ROWS: readonly Row[] = [
+  { label: "W1 enqueue, single calls (20 callers)", key: "enqueueSingle", unit: "jobs/s", digits: 0 },
+  { label: "W1 enqueue, bulk (1,000 per call)", key: "enqueueBulk", unit: "jobs/s", digits: 0 },
+  { label: "W1 processing, no-op, concurrency 20", key: "processing", unit: "jobs/s", digits: 0 },
+  { label: "W2 processing, 10 progress reports each", key: "progressJobs", unit: "jobs/s", digits: 0 },
+  { label: "W3 enqueue → handler start, p50", key: "startP50", unit: "ms", digits: 2 },
+  { label: "W3 enqueue → handler start, p99", key: "startP99", unit: "ms", digits: 2 },
+  { label: "W4 status reads, concurrency 20", key: "reads", unit: "reads/s", digits: 0 },
+  { label: "peak RSS", key: "peakRssMb", unit: "MB", digits: 0 },
+];
+
+const format = (value: number | undefined, digits: number) =>
+  value === undefined || Number.isNaN(value)
+    ? "—"
+    : value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export function resultsTable(results: ReadonlyMap<string, EngineFigures>): string {
+  const names = [...results.keys()];
+  const lines = [
+    `| workload | unit | ${names.join(" | ")} |`,
+    `|---|---|${names.map(() => "---:").join("|")}|`,
+  ];
+  for (const row of ROWS) {
+    const cells = names.map((name) => format(results.get(name)?.[row.key], row.digits));
+    lines.push(`| ${row.label} | ${row.unit} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+interface Goal {
+  text: string;
+  check: (r: ReadonlyMap<string, EngineFigures>) => { value: number; met: boolean } | null;
+}
+
+const ratio = (a: string, b: string, key: keyof EngineFigures) => (r: ReadonlyMap<string, EngineFigures>) => {
+  const x = r.get(a)?.[key];
+  const y = r.get(b)?.[key];
+  return x === undefined || y === undefined ? null : x / y;
+};
+
+const atLeast = (value: number | null, min: number) => (value === null ? null : { value, met: value >= min });
+
+const GOALS: readonly Goal[] = [
+  {
+    text: "sqlite NORMAL processing ≥ 2× BullMQ",
+    check: (r) => atLeast(ratio("sqlite NORMAL", "BullMQ", "processing")(r), 2),
+  },
+  {
+    text: "sqlite NORMAL W2 (progress) ≥ 5× BullMQ",
+    check: (r) => atLeast(ratio("sqlite NORMAL", "BullMQ", "progressJobs")(r), 5),
+  },
+  {
+    text: "memory processing ≥ 200,000 jobs/s",
+    check: (r) => atLeast(r.get("memory")?.processing ?? null, 200_000),
+  },
+  {
+    text: "sqlite NORMAL W3 p99 ≤ 3 ms",
+    check: (r) => {
+      const p99 = r.get("sqlite NORMAL")?.startP99;
+      return p99 === undefined ? null : { value: p99, met: p99 <= 3 };
+    },
+  },
+  {
+    text: "sqlite NORMAL W4 reads ≥ 5× BullMQ",
+    check: (r) => atLeast(ratio("sqlite NORMAL", "BullMQ", "reads")(r), 5),
+  },
+];
+
+/** Ratios to BullMQ for every target, and the issue's goals with met / not met. */
+export function ratiosAndGoals(results: ReadonlyMap<string, EngineFigures>): string {
+  const lines: string[] = [];
+  if (results.has("BullMQ")) {
+    lines.push("| ratio to BullMQ | processing | W2 progress | W4 reads | enqueue single | enqueue bulk |");
+    lines.push("|---|---:|---:|---:|---:|---:|");
+    for (const name of results.keys()) {
+      if (name === "BullMQ") continue;
+      const keys: Array<keyof EngineFigures> = [
+        "processing",
+        "progressJobs",
+        "reads",
+        "enqueueSingle",
+        "enqueueBulk",
+      ];
+      const cells = keys.map((key) => `${format(ratio(name, "BullMQ", key)(results) ?? Number.NaN, 1)}×`);
+      lines.push(`| ${name} | ${cells.join(" | ")} |`);
+    }
+    lines.push("");
+  }
+  lines.push("| goal | measured | met |", "|---|---:|:---:|");
+  for (const goal of GOALS) {
+    const outcome = goal.check(results);
+    lines.push(
+      outcome === null
+        ? `| ${goal.text} | not measured | — |`
+        : `| ${goal.text} | ${format(outcome.value, outcome.value < 100 ? 2 : 0)} | ${outcome.met ? "yes" : "NO"} |`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,19 @@
+/**
+ * `npm run bench [-- <part> [filters…]]`: runs one benchmark part, or all of them. Each part is a
+ * module under bench/<part>/ exporting its runner; other parts (server, books) join this table.
+ */
+const PARTS: Record<string, (filters: readonly string[]) => Promise<void>> = {
+  engine: async (filters) => (await import("./engine/index.js")).runEngineBench(filters),
+};
+
+const [part, ...filters] = process.argv.slice(2);
+if (part !== undefined && !(part in PARTS)) {
+  console.error(`Unknown benchmark part "${part}". Parts: ${Object.keys(PARTS).join(", ")}.`);
+  process.exit(2);
+}
+for (const [name, run] of Object.entries(PARTS)) {
+  if (part === undefined || part === name) {
+    console.log(`\n## ${name}\n`);
+    await run(part === name ? filters : []);
+  }
+}
