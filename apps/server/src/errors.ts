@@ -53,12 +53,17 @@ export const onAppError: ErrorHandler<AppEnv> = (error, c) => {
   return c.json(errorBody("internal", "Something went wrong on the server; try again in a moment."), 500);
 };
 
-const BOOKS_STATUS = { not_found: 404, invalid: 400, conflict: 409 } as const;
+/**
+ * The books package's errors in API terms. Its "invalid" means well-formed JSON that the domain
+ * cannot apply (a rule condition that does not compile, a reorder that misses a rule, a stale cursor):
+ * 422, so a 400 always means the request did not match its schema.
+ */
+const BOOKS_STATUS = { not_found: 404, invalid: 422, conflict: 409 } as const;
 
-/** The books package's errors (and the CSV importer's, matched by name) in API terms. */
+/** The books package's errors, and the CSV importer's (matched by name), in API terms. */
 function domainError(error: unknown): { status: ContentfulStatusCode; code: string; message: string } | null {
   if (error instanceof BooksError) {
-    const code = error.code === "invalid" ? "invalid_request" : error.code;
+    const code = error.code === "invalid" ? "unprocessable" : error.code;
     return { status: BOOKS_STATUS[error.code], code, message: error.message };
   }
   if (error instanceof Error && error.name === "CsvFormatError") {

@@ -72,7 +72,7 @@ export async function createTestServer(
     queue,
     a,
     b,
-    call(tenant, path, init = {}) {
+    async call(tenant, path, init = {}) {
       const headers = new Headers(init.headers);
       if (tenant) headers.set("Authorization", `Bearer ${tenant.token}`);
       const { json, ...rest } = init;
