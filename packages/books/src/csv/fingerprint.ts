@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import { normalizeDescription } from "./normalize.js";
-import type { ParsedRow } from "./types.js";
+
+/** What identifies a transaction; a `ParsedRow` or a stored transaction both fit. */
+export interface FingerprintInput {
+  date: string;
+  amountCents: number;
+  description: string;
+}
 
 /**
  * One fingerprint per row, in order: a hash of (date, amount, normalised description,
@@ -8,9 +14,7 @@ import type { ParsedRow } from "./types.js";
  * same fingerprints, so the database's unique index skips them; two identical coffees on
  * one day get occurrences 1 and 2 and are both kept.
  */
-export function fingerprintRows(
-  rows: ReadonlyArray<Pick<ParsedRow, "date" | "amountCents" | "description">>,
-): string[] {
+export function fingerprintRows(rows: ReadonlyArray<FingerprintInput>): string[] {
   const seen = new Map<string, number>();
   return rows.map((row) => {
     const triple = `${row.date}|${row.amountCents}|${normalizeDescription(row.description)}`;

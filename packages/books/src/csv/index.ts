@@ -1,5 +1,5 @@
 export { CsvFormatError, type CsvFormatErrorCode, isRowError } from "./errors.js";
-export { fingerprintRows } from "./fingerprint.js";
+export { type FingerprintInput, fingerprintRows } from "./fingerprint.js";
 export { normalizeDescription, normalizePayee } from "./normalize.js";
 export { type CsvInspection, inspectCsv, parseBankCsv } from "./parse.js";
 export type { CsvSource } from "./source.js";

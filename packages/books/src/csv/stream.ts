@@ -1,17 +1,15 @@
 /** The streaming importer: bytes in, parsed rows and row errors out, in file order. */
 import type { DecimalSeparator } from "../money.js";
 import { inferDecimalSeparator } from "./amounts.js";
-import { applyMapping, detectMapping, namesExplicitColumns } from "./columns.js";
-import { readDate } from "./dates.js";
 import { CsvFormatError } from "./errors.js";
 import { rejectBinaryText } from "./file-kind.js";
 import { RowFinalizer } from "./finalize.js";
+import { findHeader } from "./header.js";
 import { type CsvRecord, type Line, RecordAssembler } from "./records.js";
 import { type DraftRow, RowReader } from "./rows.js";
 import { sniffDelimiter } from "./sniff.js";
 import { type CsvSource, openText, splitLines } from "./source.js";
 import type {
-  ColumnMapping,
   CsvFileInfo,
   DateOrder,
   ParseCsvOptions,
@@ -23,8 +21,6 @@ import type {
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_ROWS = 200_000;
-// The header is looked for among the first records; bank preambles are a handful of lines.
-const HEADER_SEARCH_RECORDS = 50;
 const SNIFF_LINES = 200;
 
 export interface CsvStream extends AsyncIterable<ParsedRow | RowError> {
@@ -90,26 +86,13 @@ class BankCsvStream implements CsvStream {
     rejectBinaryText(sniffed.map((l) => l.text).join("\n"));
     const delimiter = this.options.delimiter ?? sniffDelimiter(sniffed.map((l) => l.text));
     const assembler = new RecordAssembler(delimiter);
-    const records = assembleAll(sniffed, lines, assembler);
+    const records = assembleLines(sniffed, lines, assembler);
 
-    // Find the header among the first records; everything above it is the bank's preamble.
-    const head: CsvRecord[] = [];
-    let header: { record: CsvRecord; mapping: ColumnMapping; isData: boolean } | null = null;
-    while (head.length < HEADER_SEARCH_RECORDS) {
-      const next = await records.next();
-      if (next.done) break;
-      head.push(next.value);
-      const mapping = this.mappingFor(next.value.fields);
-      const headerless = mapping ? null : this.headerlessMapping(next.value.fields);
-      if (mapping || headerless) {
-        header = { record: next.value, mapping: (mapping ?? headerless)!, isData: headerless !== null };
-        break;
-      }
-    }
-    if (!header) throw notTransactions(head, this.options.mapping !== undefined);
+    // Everything above the header is the bank's preamble (name, account number, balances).
+    const header = await findHeader(records, this.options.mapping);
     const headers = header.isData ? [] : header.record.fields.map((h) => h.trim());
-    assembler.expectedFields = header.isData ? header.record.fields.length : headers.length;
-    for (const record of head.slice(0, -1)) {
+    assembler.expectedFields = header.record.fields.length;
+    for (const record of header.preamble) {
       if (record.fields.some((f) => f.trim() !== "")) {
         this.skipped.push({ line: record.line, reason: "above the header (the bank's account details)" });
       }
@@ -200,29 +183,6 @@ class BankCsvStream implements CsvStream {
     yield* finalizer.end();
     this.warnings.push(...finalizer.warnings);
   }
-
-  /** A file without a header can still be read with a mapping made only of column indexes. */
-  private headerlessMapping(fields: string[]): ColumnMapping | null {
-    const explicit = this.options.mapping;
-    if (
-      !explicit ||
-      !Object.values(explicit)
-        .flat()
-        .every((v) => typeof v === "number")
-    )
-      return null;
-    const mapping = applyMapping(null, explicit, []);
-    if (!mapping || readDate(fields[mapping.date] ?? "") === null) return null;
-    return mapping;
-  }
-
-  private mappingFor(fields: string[]): ColumnMapping | null {
-    const explicit = this.options.mapping;
-    if (explicit === undefined) return detectMapping(fields);
-    const detected = detectMapping(fields);
-    if (!detected && !namesExplicitColumns(fields, explicit)) return null;
-    return applyMapping(detected, explicit, fields);
-  }
 }
 
 async function* assembleLines(
@@ -237,23 +197,4 @@ async function* assembleLines(
     yield* assembler.push(next.value);
   }
   yield* assembler.end();
-}
-
-function assembleAll(sniffed: Line[], rest: AsyncIterator<Line>, assembler: RecordAssembler) {
-  return assembleLines(sniffed, rest, assembler);
-}
-
-/** The one sentence for a file with no recognisable transaction header. */
-function notTransactions(head: CsvRecord[], explicit: boolean): CsvFormatError {
-  const first = head.find((r) => r.fields.some((f) => f.trim() !== ""));
-  const found = first
-    ? `its first line reads "${first.raw.slice(0, 80)}${first.raw.length > 80 ? "…" : ""}"`
-    : "it has no text lines";
-  const fix = explicit
-    ? "check that the column names in the mapping match the file's header"
-    : "upload your bank's CSV export of transactions, or give the column mapping by hand";
-  return new CsvFormatError(
-    "not-transactions",
-    `No header with a date column and an amount column was found in the first ${HEADER_SEARCH_RECORDS} lines, and ${found}; ${fix}.`,
-  );
 }
