@@ -28,7 +28,12 @@ export function Tabs<K extends string>({
           onClick={() => onChange(item.key)}
         >
           {item.label}
-          {item.count !== undefined && <span className="tabs__count">{item.count}</span>}
+          {item.count !== undefined && (
+            <>
+              {" "}
+              <span className="tabs__count">{item.count}</span>
+            </>
+          )}
         </button>
       ))}
     </fieldset>
