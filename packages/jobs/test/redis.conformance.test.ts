@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll } from "vitest";
 import { createRedisStore, type RedisJobStore } from "../src/redis/index.js";
 import { runStoreConformance } from "./conformance/index.js";
+import { deleteKeys } from "./support/redis-keys.js";
 import { REDIS_URL, redisAvailable, unavailableReason, uniqueRedisPrefix } from "./support/services.js";
 
 const available = await redisAvailable();
@@ -10,16 +11,6 @@ const admin = available ? new Redis(REDIS_URL, { lazyConnect: true }) : null;
 afterAll(async () => {
   await admin?.quit();
 });
-
-/** Deletes every key under `prefix` (SCAN, not KEYS, so a shared Redis is not blocked). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== "0");
-}
 
 runStoreConformance({
   name: "redis",

@@ -1,0 +1,11 @@
+import type { Redis } from "ioredis";
+
+/** Deletes every key under `prefix` (SCAN, not KEYS, so a shared Redis is not blocked). */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== "0");
+}
