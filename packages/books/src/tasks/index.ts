@@ -1,0 +1,27 @@
+import type { LlmCategorizer } from "../categorize/llm/categorizer.js";
+import type { BooksDb } from "../db/open.js";
+import { categorizeTransactionsTask } from "./categorize-transactions.js";
+import { uploadAndCategorizeTask } from "./upload-and-categorize.js";
+
+export interface BookTasksOptions {
+  db: BooksDb;
+  /**
+   * The LLM categorizer (createLlmCategorizer(llmConfigFromEnv())). Omitted or disabled: rules and
+   * history only, and results say `llm: "disabled"`.
+   */
+  llm?: LlmCategorizer | null;
+  /** Transactions per categorize-and-commit chunk. Default 100. */
+  chunkSize?: number;
+}
+
+/** The two book tasks, bound to one database; register both with `createQueue({ tasks })`. */
+export function createBookTasks(options: BookTasksOptions) {
+  const deps = { db: options.db, llm: options.llm ?? null, chunkSize: options.chunkSize ?? 100 };
+  const categorizeTransactions = categorizeTransactionsTask(deps);
+  const uploadAndCategorize = uploadAndCategorizeTask(deps);
+  return {
+    categorizeTransactions,
+    uploadAndCategorize,
+    all: [categorizeTransactions, uploadAndCategorize] as const,
+  };
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+export const categorizeTransactionsInput = z.object({
+  company_id: z.string().min(1),
+  /** How many uncategorized transactions one job takes on, oldest first. */
+  limit: z.number().int().min(1).max(50_000).default(1000),
+});
+export type CategorizeTransactionsInput = z.infer<typeof categorizeTransactionsInput>;
+
+export const uploadAndCategorizeInput = z.object({
+  /** An import created with createImport: the file itself is read from the database. */
+  import_id: z.string().min(1),
+});
+export type UploadAndCategorizeInput = z.infer<typeof uploadAndCategorizeInput>;
+
+/** Whether the LLM categorizer took part: "disabled" when unconfigured, "error" when it failed. */
+export type LlmStatus = "ok" | "disabled" | "error";
+
+// Type aliases (not interfaces) so results are assignable to the engine's Json type.
+export type CategorizeTransactionsResult = {
+  journal_entries_created: number;
+  high_confidence: number;
+  needs_review: number;
+  uncategorized: number;
+  llm: LlmStatus;
+};
+
+export type ImportErrorOut = {
+  line: number;
+  column: string | null;
+  message: string;
+};
+
+export type UploadAndCategorizeResult = {
+  parsed: number;
+  inserted: number;
+  duplicates: number;
+  invalid: number;
+  categorized: number;
+  je_created: number;
+  high_confidence: number;
+  needs_review: number;
+  /** The first 100 problems, each with its line number in the file. */
+  errors: ImportErrorOut[];
+  llm: LlmStatus;
+};
+
+export const MAX_REPORTED_ERRORS = 100;

@@ -1,0 +1,182 @@
+import { defineTask, UnrecoverableError } from "@ledgerflow/jobs";
+import { type Categorization, HIGH_CONFIDENCE, type TxnForCategorize } from "../categorize/types.js";
+import { CsvFormatError, fingerprintRows, type ParseCsvOptions, parseBankCsv } from "../csv/index.js";
+import { getImport, setImportStatus } from "../db/imports.js";
+import { insertTransactions, type NewTransaction } from "../db/transactions.js";
+import { applyCategorizations, type CategorizedTxn } from "./apply.js";
+import { runCategorizers } from "./categorize-step.js";
+import type { TaskDeps } from "./categorize-transactions.js";
+import { resolveCategoryAccounts } from "./category-accounts.js";
+import { loadCompanyContext } from "./company-context.js";
+import { bookImportedCategorized, importOutcome } from "./import-outcome.js";
+import {
+  type ImportErrorOut,
+  MAX_REPORTED_ERRORS,
+  type UploadAndCategorizeInput,
+  type UploadAndCategorizeResult,
+  uploadAndCategorizeInput,
+} from "./schemas.js";
+import { yieldToEventLoop } from "./yield.js";
+
+/**
+ * The seed's `upload_and_categorize`: parse (0 %) → validate (20 %) → insert (30 %) → rules (50 %) →
+ * LLM (70 %) → journal entries (90 %) → done (100 %). Every write is idempotent (fingerprints, the
+ * one-live-entry index, updates guarded on `uncategorized`), and the counts in the result are read
+ * back from the database for this import, so a retried job reports the same figures and writes
+ * nothing twice.
+ */
+export function uploadAndCategorizeTask(deps: TaskDeps) {
+  return defineTask<UploadAndCategorizeInput, UploadAndCategorizeResult>({
+    name: "upload_and_categorize",
+    input: uploadAndCategorizeInput,
+    retries: 3,
+    timeoutMs: 10 * 60_000,
+    dedupeKey: (input) => `import:${input.import_id}`,
+    async handler(ctx) {
+      const { db } = deps;
+      const tenantId = ctx.tenantId;
+      ctx.progress(0, "Parsing CSV...");
+      const imp = await getImport(db, tenantId, ctx.input.import_id);
+      if (!imp)
+        throw new UnrecoverableError(`import ${ctx.input.import_id} was not found; upload the file again`);
+      await setImportStatus(db, tenantId, imp.id, "processing");
+      let parsed: Awaited<ReturnType<typeof parseBankCsv>>;
+      try {
+        parsed = await parseBankCsv(imp.content, (imp.options ?? {}) as ParseCsvOptions);
+      } catch (error) {
+        if (error instanceof CsvFormatError) {
+          await setImportStatus(db, tenantId, imp.id, "failed");
+          throw new UnrecoverableError(error.message);
+        }
+        throw error;
+      }
+
+      ctx.progress(20, `Validating ${parsed.rows.length} rows...`);
+      const errors: ImportErrorOut[] = parsed.errors.map((e) => ({
+        line: e.line,
+        column: e.column,
+        message: e.message,
+      }));
+      const valid = parsed.rows.filter((row) => {
+        if (row.amountCents !== 0) return true;
+        errors.push({
+          line: row.line,
+          column: null,
+          message: "the amount is 0.00, so there is nothing to book; row skipped",
+        });
+        return false;
+      });
+      errors.sort((a, b) => a.line - b.line);
+      const fingerprints = fingerprintRows(valid);
+      const categoryAccounts = await resolveCategoryAccounts(db, tenantId, imp.companyId, valid);
+
+      ctx.progress(30, `Inserting ${valid.length} transactions...`);
+      const rows: NewTransaction[] = valid.map((row, i) => ({
+        date: row.date,
+        description: row.description,
+        payee: row.payee || null,
+        amountCents: row.amountCents,
+        fingerprint: fingerprints[i] ?? "",
+        accountId: row.category ? (categoryAccounts.get(row.category.trim().toLowerCase()) ?? null) : null,
+      }));
+      for (let start = 0; start < rows.length; start += deps.chunkSize * 10) {
+        ctx.signal.throwIfAborted();
+        await insertTransactions(db, tenantId, {
+          companyId: imp.companyId,
+          importId: imp.id,
+          rows: rows.slice(start, start + deps.chunkSize * 10),
+        });
+        await yieldToEventLoop();
+      }
+
+      ctx.progress(50, "Applying rules...");
+      const context = await loadCompanyContext(db, tenantId, imp.companyId);
+      const pendingRows = await db
+        .selectFrom("transactions")
+        .select(["id", "date", "description", "payee", "amount_cents"])
+        .where("tenant_id", "=", tenantId)
+        .where("import_id", "=", imp.id)
+        .where("status", "=", "uncategorized")
+        .orderBy("date")
+        .orderBy("id")
+        .execute();
+      const pending: TxnForCategorize[] = pendingRows.map((r) => ({
+        id: r.id,
+        date: r.date,
+        description: r.description,
+        payee: r.payee,
+        amountCents: r.amount_cents,
+      }));
+      const answers = new Map<string, Categorization>();
+      for (let start = 0; start < pending.length; start += deps.chunkSize) {
+        ctx.signal.throwIfAborted();
+        const chunk = pending.slice(start, start + deps.chunkSize);
+        const step = await runCategorizers(context, chunk, { tenantId, llm: null, signal: ctx.signal });
+        chunk.forEach((txn, i) => {
+          const c = step.results[i];
+          if (c) answers.set(txn.id, c);
+        });
+        await yieldToEventLoop();
+      }
+
+      const leftovers = pending.filter((t) => (answers.get(t.id)?.confidence ?? 0) < HIGH_CONFIDENCE);
+      ctx.progress(
+        70,
+        !deps.llm?.enabled
+          ? "Calling LLM... (not configured, skipped)"
+          : leftovers.length > 0
+            ? `Calling LLM for ${leftovers.length} transactions...`
+            : "Calling LLM... (nothing left to ask)",
+      );
+      let llmStatus: UploadAndCategorizeResult["llm"] = deps.llm?.enabled ? "ok" : "disabled";
+      if (deps.llm?.enabled && leftovers.length > 0) {
+        // One call with every leftover: the categorizer batches (25–50 per request) and runs its
+        // requests concurrently, which a chunk loop here would serialise.
+        const step = await runCategorizers(context, leftovers, {
+          tenantId,
+          llm: deps.llm,
+          signal: ctx.signal,
+        });
+        llmStatus = step.llm;
+        if (step.llmError)
+          ctx.log.warn("LLM categorizer failed for some transactions", { error: step.llmError });
+        leftovers.forEach((txn, i) => {
+          const c = step.results[i];
+          const before = answers.get(txn.id);
+          if (c && (!before || c.confidence > before.confidence)) answers.set(txn.id, c);
+        });
+      }
+
+      ctx.progress(90, "Creating journal entries...");
+      const toWrite: CategorizedTxn[] = [];
+      for (const txn of pending) {
+        const c = answers.get(txn.id);
+        if (c) toWrite.push({ ...txn, categorization: c });
+      }
+      for (let start = 0; start < toWrite.length; start += deps.chunkSize * 4) {
+        ctx.signal.throwIfAborted();
+        const chunk = toWrite.slice(start, start + deps.chunkSize * 4);
+        await applyCategorizations(db, tenantId, imp.companyId, context.bankAccountId, chunk);
+        ctx.progress(90 + ((start + chunk.length) / toWrite.length) * 9, "Creating journal entries...");
+        await yieldToEventLoop();
+      }
+      await bookImportedCategorized(db, tenantId, imp.id, imp.companyId, context.bankAccountId);
+
+      const outcome = await importOutcome(db, tenantId, imp.id);
+      await setImportStatus(db, tenantId, imp.id, "done");
+      return {
+        // Every transaction row found: inserted + duplicates + invalid = parsed.
+        parsed: parsed.rows.length + parsed.errors.length,
+        inserted: outcome.inserted,
+        duplicates: valid.length - outcome.inserted,
+        invalid: errors.length,
+        categorized: outcome.highConfidence + outcome.needsReview,
+        je_created: outcome.entries,
+        high_confidence: outcome.highConfidence,
+        needs_review: outcome.needsReview,
+        errors: errors.slice(0, MAX_REPORTED_ERRORS),
+        llm: llmStatus,
+      };
+    },
+  });
+}
