@@ -3,8 +3,8 @@
  *
  * Every example the model learns is first predicted by the model as it stood (predict-then-learn, so
  * each outcome is a held-out one) and the outcome is tallied in the cell of its evidence group and raw
- * score bucket. Confidence is the cell's observed accuracy, shrunk toward a cautious prior while the
- * cell has few outcomes, and made non-decreasing in the raw score (pool-adjacent-violators) so a higher
+ * score bucket. Confidence is the cell's observed accuracy, shrunk toward a cautious prior (never above
+ * 0.7) while the cell has few outcomes, and made non-decreasing in the raw score (pool-adjacent-violators) so a higher
  * score never means a lower confidence. Tallies fade (`decay` per outcome in the same cell) so the early,
  * weaker model does not drag the figures of the trained one down forever.
  */
@@ -32,9 +32,9 @@ export class Calibration {
   constructor(
     private readonly decay = 0.98,
     /** Pseudo-outcomes of the prior: how many real ones it takes to outweigh it. */
-    private readonly priorWeight = 3,
-    /** The prior's accuracy as a fraction of the raw score: below 1 keeps unproven cells under 0.8. */
-    private readonly priorShrink = 0.9,
+    private readonly priorWeight = 2,
+    /** The prior never exceeds this, so a cell must earn a high confidence with real outcomes. */
+    private readonly priorCap = 0.7,
   ) {}
 
   record(group: string, raw: number, correct: boolean): void {
@@ -65,7 +65,7 @@ export class Calibration {
       const mid = MIDS[b]!;
       const n = cell?.n[b] ?? 0;
       const c = cell?.correct[b] ?? 0;
-      values.push((c + this.priorWeight * mid * this.priorShrink) / (n + this.priorWeight));
+      values.push((c + this.priorWeight * Math.min(mid, this.priorCap)) / (n + this.priorWeight));
       weights.push(n + this.priorWeight);
     }
     return isotonic(values, weights);
