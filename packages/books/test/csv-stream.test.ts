@@ -59,6 +59,27 @@ describe("streaming input", () => {
   });
 });
 
+describe("releasing the caller's stream", () => {
+  it("closes the source when the consumer stops early or the file is rejected", async () => {
+    let closed = 0;
+    async function* source(text: string): AsyncIterable<Uint8Array> {
+      try {
+        const bytes = new TextEncoder().encode(text);
+        for (let i = 0; i < bytes.length; i += 16) yield bytes.subarray(i, i + 16);
+      } finally {
+        closed++;
+      }
+    }
+    const long = `Date,Description,Amount\n${"2024-01-01,Coffee,-3.50\n".repeat(5000)}`;
+    for await (const _row of parseBankCsvStream(source(long))) break;
+    expect(closed).toBe(1);
+    await expect(parseBankCsv(source(`name,email\n${"a,b\n".repeat(20000)}`))).rejects.toThrow(
+      CsvFormatError,
+    );
+    expect(closed).toBe(2);
+  });
+});
+
 describe("files that are not transaction CSVs fail with one sentence", () => {
   const cases: Array<[string, () => Uint8Array | string, CsvFormatError["code"], RegExp]> = [
     ["an empty file", () => new Uint8Array(0), "empty", /^The file is empty; export the statement/],

@@ -13,6 +13,8 @@ const STRING_CHUNK = 64 * 1024;
 export interface TextSource {
   encoding: () => EncodingName;
   chunks: AsyncIterable<string>;
+  /** Releases the caller's stream (e.g. a file handle) when parsing stops early. */
+  close: () => Promise<void>;
 }
 
 function tooLarge(maxBytes: number): CsvFormatError {
@@ -38,6 +40,7 @@ export async function openText(source: CsvSource, maxBytes: number): Promise<Tex
       );
     const text = source.startsWith("\ufeff") ? source.slice(1) : source;
     return {
+      close: async () => {},
       encoding: () => "string",
       chunks: (async function* () {
         for (let i = 0; i < text.length; i += STRING_CHUNK) yield text.slice(i, i + STRING_CHUNK);
@@ -57,9 +60,14 @@ export async function openText(source: CsvSource, maxBytes: number): Promise<Tex
     headParts.push(next.value);
     headLength += next.value.length;
   }
-  if (headLength > maxBytes) throw tooLarge(maxBytes);
   const head = Buffer.concat(headParts);
-  rejectNonText(head);
+  try {
+    if (headLength > maxBytes) throw tooLarge(maxBytes);
+    rejectNonText(head);
+  } catch (error) {
+    if (!done) await iterator.return?.();
+    throw error;
+  }
   const { encoding, bomLength } = detectEncoding(head);
   const decoder = new ChunkDecoder(encoding);
   const chunks = (async function* () {
@@ -67,17 +75,22 @@ export async function openText(source: CsvSource, maxBytes: number): Promise<Tex
     let total = headLength;
     while (!done) {
       const next = await iterator.next();
-      if (next.done) break;
-      total += next.value.length;
-      if (total > maxBytes) {
-        await iterator.return?.();
-        throw tooLarge(maxBytes);
+      if (next.done) {
+        done = true;
+        break;
       }
+      total += next.value.length;
+      if (total > maxBytes) throw tooLarge(maxBytes);
       yield decoder.decode(next.value);
     }
     yield decoder.end();
   })();
-  return { encoding: () => decoder.encoding, chunks };
+  const close = async () => {
+    if (done) return;
+    done = true;
+    await iterator.return?.();
+  };
+  return { encoding: () => decoder.encoding, chunks, close };
 }
 
 async function* oneChunk(bytes: Uint8Array): AsyncIterable<Uint8Array> {

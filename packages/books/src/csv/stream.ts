@@ -8,7 +8,7 @@ import { findHeader } from "./header.js";
 import { type CsvRecord, type Line, RecordAssembler } from "./records.js";
 import { type DraftRow, RowReader } from "./rows.js";
 import { sniffDelimiter } from "./sniff.js";
-import { type CsvSource, openText, splitLines } from "./source.js";
+import { type CsvSource, openText, splitLines, type TextSource } from "./source.js";
 import type {
   CsvFileInfo,
   DateOrder,
@@ -73,8 +73,16 @@ class BankCsvStream implements CsvStream {
   }
 
   private async *run(): AsyncGenerator<ParsedRow | RowError> {
-    const maxRows = this.options.maxRows ?? DEFAULT_MAX_ROWS;
     const text = await openText(this.source, this.options.maxBytes ?? DEFAULT_MAX_BYTES);
+    try {
+      yield* this.parse(text);
+    } finally {
+      await text.close();
+    }
+  }
+
+  private async *parse(text: TextSource): AsyncGenerator<ParsedRow | RowError> {
+    const maxRows = this.options.maxRows ?? DEFAULT_MAX_ROWS;
     const lines = splitLines(text.chunks)[Symbol.asyncIterator]();
 
     const sniffed: Line[] = [];
