@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSqliteStore } from "../src/sqlite/index.js";
+import type { NewJob } from "../src/types.js";
+
+// Real processes on one SQLite file, real time: the point is what the OS and SQLite's locks do.
+const FIXTURE = fileURLToPath(new URL("./fixtures/sqlite-worker.ts", import.meta.url));
+const JOBS = 2_000;
+const TENANT = "mp";
+
+interface Proc {
+  child: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+}
+
+const started: Proc[] = [];
+let dir = "";
+
+afterEach(async () => {
+  for (const proc of started.splice(0)) {
+    if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill("SIGKILL");
+    await proc.exited;
+  }
+  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  dir = "";
+});
+
+function startProcess(args: string[]): Proc {
+  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString("utf8").includes("ready")) resolve();
+    });
+    exited.then((code) =>
+      reject(new Error(`worker process exited (${code}) before it was ready:\n${stderr}`)),
+    );
+  });
+  ready.catch(() => undefined);
+  const proc = { child, ready, exited };
+  started.push(proc);
+  return proc;
+}
+
+/** Polls the file until `done` holds (real time: the work happens in other processes). */
+async function until(db: Database.Database, done: (complete: number) => boolean, timeoutMs: number) {
+  const count = db.prepare("SELECT count(*) FROM jobs WHERE status = 'complete'").pluck();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const complete = count.get() as number;
+    if (done(complete)) return complete;
+    if (Date.now() > deadline) throw new Error(`timed out with ${complete} of ${JOBS} jobs complete`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("sqlite store shared by several processes", () => {
+  it("lets several processes initialise one new file at the same time", async () => {
+    dir = mkdtempSync(join(tmpdir(), "lf-mp-init-"));
+    const path = join(dir, "jobs.sqlite");
+    const procs = Array.from({ length: 4 }, () => startProcess(["init", path]));
+
+    expect(await Promise.all(procs.map((p) => p.exited))).toEqual([0, 0, 0, 0]);
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) FROM jobs_migrations").pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("runs 2,000 jobs on 3 worker processes, one SIGKILLed mid-run: all complete, none completes twice", async () => {
+    dir = mkdtempSync(join(tmpdir(), "lf-mp-"));
+    const path = join(dir, "jobs.sqlite");
+    const store = createSqliteStore({ path });
+    const now = Date.now();
+    const jobs: NewJob[] = Array.from({ length: JOBS }, (_, n) => ({
+      id: `job_mp_${n}`,
+      tenantId: TENANT,
+      type: "mp_job",
+      input: { n },
+      maxAttempts: 11,
+      runAt: now,
+      now,
+    }));
+    await store.enqueueMany(jobs);
+    await store.close();
+
+    const logs = [0, 1, 2].map((i) => join(dir, `completions-${i}.log`));
+    const workers = logs.map((log) => startProcess(["work", path, log]));
+    await Promise.all(workers.map((w) => w.ready));
+    const db = new Database(path, { readonly: true });
+    try {
+      const killedAt = await until(db, (complete) => complete >= JOBS / 4, 20_000);
+      workers[0]!.child.kill("SIGKILL");
+      expect(killedAt).toBeLessThan(JOBS);
+
+      await until(db, (complete) => complete === JOBS, 25_000);
+      await Promise.all(
+        workers.slice(1).map((w) => {
+          w.child.kill("SIGTERM");
+          return w.exited;
+        }),
+      );
+
+      const recorded = logs
+        .filter((log) => existsSync(log))
+        .flatMap((log) => readFileSync(log, "utf8").split("\n"))
+        .map((line) => line.split(" "))
+        .filter((parts) => parts.length === 2 && parts[0] !== "");
+      const perJob = new Map<string, string[]>();
+      for (const [jobId, attempt] of recorded) perJob.set(jobId!, [...(perJob.get(jobId!) ?? []), attempt!]);
+      const twice = [...perJob].filter(([, attempts]) => attempts.length > 1);
+      expect(twice).toEqual([]);
+
+      const finals = db.prepare("SELECT id, status, attempts FROM jobs").all() as Array<{
+        id: string;
+        status: string;
+        attempts: number;
+      }>;
+      expect(finals.filter((j) => j.status !== "complete")).toEqual([]);
+      // The kill really hit running jobs: some were reclaimed from the dead worker and run again.
+      expect(finals.some((j) => j.attempts > 1)).toBe(true);
+      // Each recorded completion is the job's last attempt, the one the store kept.
+      const attemptsOf = new Map(finals.map((j) => [j.id, j.attempts]));
+      for (const [jobId, [attempt]] of perJob) expect(Number(attempt)).toBe(attemptsOf.get(jobId));
+    } finally {
+      db.close();
+    }
+  });
+});
