@@ -107,6 +107,15 @@ describe("layout", () => {
     ]);
   });
 
+  it("obeys Excel's sep= line and the delimiter option", async () => {
+    const excel = await parseBankCsv('sep=,\nDatum,Text,Betrag\n01.02.2024,Brot; Butter,"-3,50"\n');
+    expect(excel.delimiter).toBe(",");
+    expect(excel.skipped).toEqual([{ line: 1, reason: "Excel's delimiter declaration" }]);
+    expect(excel.rows[0]).toMatchObject({ line: 3, description: "Brot; Butter", amountCents: -350 });
+    const forced = await parseBankCsv("Date;Memo;Amount\n2024-01-01;a,b;-1.00\n", { delimiter: ";" });
+    expect(forced.rows[0]).toMatchObject({ description: "a,b", amountCents: -100 });
+  });
+
   it("sniffs the pipe delimiter", async () => {
     const result = await parseBankCsv("Date|Memo|Amount\n2024-06-01|Rent, June|-1200.00\n");
     expect(result.delimiter).toBe("|");
@@ -200,6 +209,13 @@ describe("dates", () => {
     const told = await importFile("ambiguous-dates.csv", { dateOrder: "MDY" });
     expect(told.warnings).toEqual([]);
     expect(told.rows.map((r) => r.date)).toEqual(["2024-01-02", "2024-03-02", "2024-05-02", "2024-07-02"]);
+  });
+
+  it("reads two-digit year-first dates with dateOrder YMD", async () => {
+    const result = await parseBankCsv("Date,Memo,Amount\n24/03/15,a,-1\n24/12/01,b,-1\n", {
+      dateOrder: "YMD",
+    });
+    expect(result.rows.map((r) => r.date)).toEqual(["2024-03-15", "2024-12-01"]);
   });
 
   it("reads ISO, compact, named-month and timestamped dates", async () => {

@@ -4,7 +4,7 @@ import type { DateOrder } from "./types.js";
 export type DateToken =
   | { kind: "exact"; y: number; m: number; d: number }
   /** a/b/year with order unknown; `dotted` when written D.M.Y, which no one uses for M.D.Y. */
-  | { kind: "numeric"; a: number; b: number; y: number; dotted: boolean };
+  | { kind: "numeric"; a: number; b: number; y: number; dotted: boolean; yearText: string };
 
 const MONTHS: Record<string, number> = {
   jan: 1,
@@ -63,8 +63,10 @@ export function readDate(cell: string): DateToken | null {
   let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (m) return { kind: "exact", y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
   m = /^(\d{1,2})([-/. ])(\d{1,2})\2(\d{4}|\d{2})\.?$/.exec(s);
-  if (m)
-    return { kind: "numeric", a: Number(m[1]), b: Number(m[3]), y: fullYear(m[4]!), dotted: m[2] === "." };
+  if (m) {
+    const [a, b, yearText] = [Number(m[1]), Number(m[3]), m[4]!];
+    return { kind: "numeric", a, b, y: fullYear(yearText), dotted: m[2] === ".", yearText };
+  }
   m = /^(\d{1,2})\.?[-/ ]*([a-zà-ü]{3,9})\.?[-/ ,]*(\d{4}|\d{2})$/i.exec(s);
   if (m) {
     const month = monthNumber(m[2]!);
@@ -86,22 +88,28 @@ export function orderEvidence(token: DateToken): DateOrder | null {
   return null;
 }
 
+const READING: Record<DateOrder, string> = {
+  DMY: "day/month/year",
+  MDY: "month/day/year",
+  YMD: "year/month/day",
+};
+
 /** The ISO date, or an explanation when the day or month is out of range. */
 export function toIsoDate(token: DateToken, order: DateOrder): string | { message: string } {
   let y: number;
   let m: number;
   let d: number;
   if (token.kind === "exact") ({ y, m, d } = token);
-  else {
+  else if (order === "YMD") {
+    // "24/03/15" read year-first: the last group is the day.
+    [y, m, d] = [fullYear(String(token.a).padStart(2, "0")), token.b, Number(token.yearText)];
+  } else {
     y = token.y;
     [d, m] = order === "MDY" ? [token.b, token.a] : [token.a, token.b];
   }
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
   if (m < 1 || m > 12 || d < 1 || d > days || y < 1900 || y > 2200) {
-    const hint =
-      token.kind === "numeric"
-        ? ` when read as ${order === "MDY" ? "month/day/year" : "day/month/year"}`
-        : "";
+    const hint = token.kind === "numeric" ? ` when read as ${READING[order]}` : "";
     return { message: `is not a real calendar date${hint}` };
   }
   return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;

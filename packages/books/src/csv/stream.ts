@@ -92,7 +92,12 @@ class BankCsvStream implements CsvStream {
       sniffed.push(next.value);
     }
     rejectBinaryText(sniffed.map((l) => l.text).join("\n"));
-    const delimiter = this.options.delimiter ?? sniffDelimiter(sniffed.map((l) => l.text));
+    // Excel writes a "sep=;" line first when it knows the reader's locale may differ.
+    const excelSep = /^"?sep=(.)"?$/i.exec(sniffed[0]?.text.trim() ?? "");
+    if (excelSep) {
+      this.skipped.push({ line: sniffed.shift()!.line, reason: "Excel's delimiter declaration" });
+    }
+    const delimiter = this.options.delimiter ?? excelSep?.[1] ?? sniffDelimiter(sniffed.map((l) => l.text));
     const assembler = new RecordAssembler(delimiter);
     const records = assembleLines(sniffed, lines, assembler);
 
