@@ -58,7 +58,7 @@ export async function serveCommand(
       [
         "",
         `  Ledgerflow is running at ${url}`,
-        `  Sign in with the token: ${demo.token ?? "(the demo token created earlier; set LEDGERFLOW_DEMO_TOKEN to fix it)"}`,
+        `  Sign in with the token: ${demo.token}`,
         `  Demo company: ${demo.companyId}    API docs: ${url}/docs`,
         `  Jobs store: ${runtime.queue.store.name}${options.worker ? `, worker with ${config.workerConcurrency} slots` : ", no worker (--no-worker)"}`,
         "",
