@@ -5,7 +5,7 @@
  */
 
 /** Words banks put around the merchant; never part of a payee key. */
-const NOISE_WORDS = new Set([
+export const NOISE_WORDS: ReadonlySet<string> = new Set([
   "pos",
   "purchase",
   "debit",
@@ -63,7 +63,7 @@ const NOISE_WORDS = new Set([
   "entry",
 ]);
 
-const US_STATES = new Set(
+export const US_STATES: ReadonlySet<string> = new Set(
   "al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc".split(
     " ",
   ),
@@ -94,12 +94,33 @@ const CITY_FIRST_WORDS = new Set([
   "grand",
 ]);
 
-/** Lower-cased alphabetic words of a description, without digits-bearing tokens (store and card numbers). */
+/**
+ * Lower-cased words of a description (letters, `&` and `'`, which is dropped), skipping tokens with
+ * digits (store and card numbers) and single letters. A hand-written scanner: it runs for every
+ * transaction learned and predicted, and regex splitting was the history model's largest cost.
+ */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.toLowerCase().split(/[^a-z0-9&']+/)) {
-    if (raw.length < 2 || /\d/.test(raw)) continue;
-    out.push(raw.replace(/'/g, ""));
+  let start = -1;
+  let digit = false;
+  const lower = text.toLowerCase();
+  for (let i = 0; i <= lower.length; i++) {
+    const ch = i < lower.length ? lower.charCodeAt(i) : 32;
+    const letter = (ch >= 97 && ch <= 122) || ch === 38 || ch === 39;
+    const isDigit = ch >= 48 && ch <= 57;
+    if (letter || isDigit) {
+      if (start < 0) {
+        start = i;
+        digit = false;
+      }
+      if (isDigit) digit = true;
+      continue;
+    }
+    if (start >= 0 && !digit && i - start >= 2) {
+      const w = lower.slice(start, i);
+      out.push(w.includes("'") ? w.replace(/'/g, "") : w);
+    }
+    start = -1;
   }
   return out;
 }

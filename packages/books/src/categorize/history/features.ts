@@ -1,4 +1,4 @@
-import { payeeKey, words } from "../payee-key.js";
+import { NOISE_WORDS, payeeKey, US_STATES, words } from "../payee-key.js";
 import type { TxnForCategorize } from "../types.js";
 
 /** A string feature, or a character 4-gram packed into a number (6 bits a character; cheaper to hash). */
@@ -34,7 +34,8 @@ export function historyFeatures(
     const w = ws[i]!;
     out.push(`w:${w}`);
     if (i > 0) out.push(`b:${ws[i - 1]} ${w}`);
-    charGrams(w, out);
+    // Bank boilerplate and state codes are in every class: their n-grams would cost without telling anything.
+    if (!NOISE_WORDS.has(w) && !US_STATES.has(w)) charGrams(w, out);
   }
   if (key) out.push(`p:${key}`);
   const dir = txn.amountCents < 0 ? "out" : "in";

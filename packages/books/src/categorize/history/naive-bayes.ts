@@ -40,8 +40,13 @@ export class NaiveBayes {
   private totalDocs = 0;
   private readonly logAlpha: number;
 
+  /** log(n + α) − log α for small counts: learning is dominated by these logarithms otherwise. */
+  private readonly logTable: Float64Array;
+
   constructor(private readonly alpha = 1) {
     this.logAlpha = Math.log(alpha);
+    this.logTable = new Float64Array(1024);
+    for (let n = 0; n < this.logTable.length; n++) this.logTable[n] = Math.log(n + alpha) - this.logAlpha;
   }
 
   get size(): number {
@@ -82,7 +87,7 @@ export class NaiveBayes {
       }
       const n = Math.max(0, s.n[i]! + sign);
       s.n[i] = n;
-      s.w[i] = Math.log(n + this.alpha) - this.logAlpha;
+      s.w[i] = n < this.logTable.length ? this.logTable[n]! : Math.log(n + this.alpha) - this.logAlpha;
     }
   }
 
