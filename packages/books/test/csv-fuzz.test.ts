@@ -90,4 +90,30 @@ describe("property: no input throws anything but CsvFormatError", () => {
     );
     await fc.assert(fc.asyncProperty(bytes, check), { numRuns: 300 });
   });
+
+  it("gives the same rows and errors whatever the chunk boundaries of a streamed file", async () => {
+    const splitBytes = fc.tuple(bankLikeCsv, fc.array(fc.nat({ max: 2000 }), { maxLength: 6 }));
+    await fc.assert(
+      fc.asyncProperty(splitBytes, async ([text, cuts]) => {
+        const bytes = new TextEncoder().encode(text);
+        const whole = await parseBankCsv(text).catch((e: unknown) => e);
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        async function* chunks(): AsyncIterable<Uint8Array> {
+          let from = 0;
+          for (const to of [...points, bytes.length]) {
+            yield bytes.subarray(from, to);
+            from = to;
+          }
+        }
+        const streamed = await parseBankCsv(chunks()).catch((e: unknown) => e);
+        if (whole instanceof Error || streamed instanceof Error) {
+          expect(String(streamed)).toBe(String(whole));
+        } else {
+          expect(streamed.rows).toEqual(whole.rows);
+          expect(streamed.errors).toEqual(whole.errors);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
