@@ -96,7 +96,7 @@ describe("property: no input throws anything but CsvFormatError", () => {
     await fc.assert(
       fc.asyncProperty(splitBytes, async ([text, cuts]) => {
         const bytes = new TextEncoder().encode(text);
-        const whole = await parseBankCsv(text).catch((e: unknown) => e);
+        const whole = await parseBankCsv(text).catch((e: Error) => e);
         const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
         async function* chunks(): AsyncIterable<Uint8Array> {
           let from = 0;
@@ -105,7 +105,7 @@ describe("property: no input throws anything but CsvFormatError", () => {
             from = to;
           }
         }
-        const streamed = await parseBankCsv(chunks()).catch((e: unknown) => e);
+        const streamed = await parseBankCsv(chunks()).catch((e: Error) => e);
         if (whole instanceof Error || streamed instanceof Error) {
           expect(String(streamed)).toBe(String(whole));
         } else {
