@@ -58,7 +58,7 @@ export class JobLister {
       ORDER BY created_at DESC, id DESC LIMIT ?`;
     let statement = this.cache.get(sql);
     if (statement === undefined) {
-      statement = this.db.prepare<unknown[], JobRow>(sql);
+      statement = this.db.prepare<unknown[], JobRow>(sql).raw(true);
       this.cache.set(sql, statement);
     }
     // One extra row tells whether there is a next page.

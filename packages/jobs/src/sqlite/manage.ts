@@ -20,13 +20,14 @@ export function cancelJob(
 ): JobRecord | null {
   const row = sql.cancel.get(now, now, now + retentionMs, jobId, tenantId);
   if (row !== undefined) {
-    events.push(eventOf("cancelled", row));
-    return rowToRecord(row);
+    const cancelled = rowToRecord(row);
+    events.push(eventOf("cancelled", cancelled));
+    return cancelled;
   }
-  const current = sql.getOwn.get(jobId, tenantId);
-  if (current === undefined) return null;
+  const current = readOwn(sql, tenantId, jobId);
+  if (current === null) return null;
   transition(current.status, "cancel"); // throws illegal_transition: the job already finished
-  return rowToRecord(current);
+  return current;
 }
 
 export function retryJob(
@@ -36,21 +37,22 @@ export function retryJob(
   jobId: string,
   now: number,
 ): JobRecord | null {
-  const current = sql.getOwn.get(jobId, tenantId);
-  if (current === undefined) return null;
+  const current = readOwn(sql, tenantId, jobId);
+  if (current === null) return null;
   transition(current.status, "manual_retry"); // throws illegal_transition unless failed or cancelled
   if (current.dedupeKey !== null) {
     const holder = sql.findLiveByDedupeKey.get(tenantId, current.dedupeKey);
     if (holder !== undefined) {
+      const { id, status } = rowToRecord(holder);
       throw new JobsError(
         "conflict",
-        `Job ${holder.id} with the same dedupe key is still ${holder.status}; wait for it to finish, then retry.`,
+        `Job ${id} with the same dedupe key is still ${status}; wait for it to finish, then retry.`,
       );
     }
   }
-  const row = sql.retry.get(now, now, jobId, tenantId)!;
-  events.push(eventOf("enqueued", row));
-  return rowToRecord(row);
+  const retried = rowToRecord(sql.retry.get(now, now, jobId, tenantId)!);
+  events.push(eventOf("enqueued", retried));
+  return retried;
 }
 
 export function deleteJob(sql: Statements, events: JobEvent[], tenantId: string, jobId: string): boolean {
@@ -59,7 +61,7 @@ export function deleteJob(sql: Statements, events: JobEvent[], tenantId: string,
     events.push(eventOf("deleted", row));
     return true;
   }
-  if (sql.getOwn.get(jobId, tenantId) === undefined) return false;
+  if (readOwn(sql, tenantId, jobId) === null) return false;
   throw new JobsError("conflict", `Job ${jobId} is running; cancel it first, then delete it.`);
 }
 
@@ -107,4 +109,9 @@ export function deleteExpiredJobs(
   const rows = sql.deleteExpired.all(cutoff, limit);
   for (const row of rows) events.push(eventOf("deleted", row));
   return rows.length;
+}
+
+function readOwn(sql: Statements, tenantId: string, jobId: string): JobRecord | null {
+  const row = sql.getOwn.get(jobId, tenantId);
+  return row === undefined ? null : rowToRecord(row);
 }

@@ -36,6 +36,11 @@ function leaseWrite<P extends unknown[]>(db: Db, table: string, set: string): Le
  * The statements, prepared once per store. Each header says what it takes (positional parameters,
  * in order) and what it returns. Lease-checked writes change nothing when the lease is not held.
  */
+/** A statement that returns rows as arrays (see rows.ts for why and in which order). */
+function prepareRaw<P extends unknown[], R>(db: Db, sql: string): Database.Statement<P, R> {
+  return db.prepare<P, R>(sql).raw(true);
+}
+
 export function prepareStatements(db: Db, { jobs }: TableNames) {
   return {
     /**
@@ -52,21 +57,24 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
     ),
 
     /** findByIdempotencyKey(tenantId, key) → the job enqueued under that key. */
-    findByIdempotencyKey: db.prepare<[string, string], JobRow>(
+    findByIdempotencyKey: prepareRaw<[string, string], JobRow>(
+      db,
       `SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE tenant_id = ? AND idempotency_key = ?`,
     ),
 
     /** findLiveByDedupeKey(tenantId, key) → the pending or running job holding that key. */
-    findLiveByDedupeKey: db.prepare<[string, string], JobRow>(
+    findLiveByDedupeKey: prepareRaw<[string, string], JobRow>(
+      db,
       `SELECT ${RECORD_COLUMNS} FROM ${jobs}
        WHERE tenant_id = ? AND dedupe_key = ? AND status IN ('pending', 'running')`,
     ),
 
     /** getAny(id) → the job, whatever its tenant (workers, admin). */
-    getAny: db.prepare<[string], JobRow>(`SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE id = ?`),
+    getAny: prepareRaw<[string], JobRow>(db, `SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE id = ?`),
 
     /** getOwn(id, tenantId) → the job if it belongs to the tenant. */
-    getOwn: db.prepare<[string, string], JobRow>(
+    getOwn: prepareRaw<[string, string], JobRow>(
+      db,
       `SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE id = ? AND tenant_id = ?`,
     ),
 
@@ -76,7 +84,8 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
      * walks the partial pending index, oldest run_at first. A new attempt starts at progress 0
      * (progress is monotonic within an attempt, not across attempts).
      */
-    claim: db.prepare<[string, number, number, number, number, string, number], ClaimedRow>(
+    claim: prepareRaw<[string, number, number, number, number, string, number], ClaimedRow>(
+      db,
       `UPDATE ${jobs} SET status = 'running', attempts = attempts + 1, lease_owner = ?,
          lease_expires_at = ?, started_at = ?, updated_at = ?, progress = 0
        WHERE id IN (
@@ -135,7 +144,8 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
     ),
 
     /** cancel(now, now, expiresAt, id, tenantId) → the cancelled job, or no row if not pending/running. */
-    cancel: db.prepare<[number, number, number, string, string], JobRow>(
+    cancel: prepareRaw<[number, number, number, string, string], JobRow>(
+      db,
       `UPDATE ${jobs} SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL,
          finished_at = ?, updated_at = ?, expires_at = ?
        WHERE id = ? AND tenant_id = ? AND status IN ('pending', 'running')
@@ -146,7 +156,8 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
      * retry(now, now, id, tenantId) → the job, pending again with a fresh attempt budget, or no row if
      * not failed/cancelled. Throws SQLITE_CONSTRAINT_UNIQUE when its dedupe key is live elsewhere.
      */
-    retry: db.prepare<[number, number, string, string], JobRow>(
+    retry: prepareRaw<[number, number, string, string], JobRow>(
+      db,
       `UPDATE ${jobs} SET status = 'pending', attempts = 0, progress = 0, message = NULL,
          result = NULL, error_code = NULL, error_message = NULL, run_at = ?, updated_at = ?,
          started_at = NULL, finished_at = NULL, expires_at = NULL
@@ -161,7 +172,8 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
     ),
 
     /** expiredLeases(now) → running jobs whose lease ended before now. */
-    expiredLeases: db.prepare<[number], JobRow>(
+    expiredLeases: prepareRaw<[number], JobRow>(
+      db,
       `SELECT ${RECORD_COLUMNS} FROM ${jobs} WHERE status = 'running' AND lease_expires_at < ?`,
     ),
 
