@@ -24,7 +24,16 @@ export {
 } from "./queue.js";
 export { canTransition, JOB_TRANSITION_EVENTS, type JobTransitionEvent, transition } from "./state.js";
 export { type Sweeper, type SweeperOptions, startSweeper } from "./sweeper.js";
-export { type AnyTask, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, defineTask } from "./task.js";
+export {
+  type AnySchema,
+  type AnyTask,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  defineTask,
+  type SchemaInput,
+  type SchemaOutput,
+  type Task,
+} from "./task.js";
 export { type WaitForJobOptions, waitForJob } from "./testing/wait-for-job.js";
 export {
   type BackoffOptions,

@@ -38,8 +38,8 @@ export interface EnqueueOptions {
   dedupeKey?: string | null;
 }
 
-/** A task object (its input type is inferred from the schema) or its name. */
-export type TaskRef<I> = { readonly name: string; readonly input: StandardSchemaV1<unknown, I> } | string;
+/** A task object (what it accepts is inferred from its schema's input type) or its name. */
+export type TaskRef<I> = { readonly name: string; readonly input: StandardSchemaV1<I, unknown> } | string;
 
 export interface Queue {
   readonly store: JobStore;

@@ -20,8 +20,27 @@ export interface AnyTask {
 
 const TASK_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/i;
 
-/** Declares a typed task: the handler's `ctx.input` is the schema's output type. */
-export function defineTask<I, R extends Json>(definition: TaskDefinition<I, R>): TaskDefinition<I, R> {
+/** A Standard Schema with any input and output types. */
+export type AnySchema = StandardSchemaV1<unknown, unknown>;
+/** What a schema accepts: the type `enqueue` takes (fields with defaults may be left out). */
+export type SchemaInput<S extends AnySchema> =
+  NonNullable<S["~standard"]["types"]> extends { readonly input: infer I } ? I : unknown;
+/** What a schema produces: the type the handler's `ctx.input` has. */
+export type SchemaOutput<S extends AnySchema> = S extends StandardSchemaV1<unknown, infer O> ? O : unknown;
+
+/** A task as defineTask returns it: a {@link TaskDefinition} that keeps its schema's exact type. */
+export type Task<S extends AnySchema, R extends Json = Json> = Omit<
+  TaskDefinition<SchemaOutput<S>, R>,
+  "input"
+> & {
+  readonly input: S;
+};
+
+/**
+ * Declares a typed task: the handler's `ctx.input` is the schema's output type, and `queue.enqueue`
+ * takes the schema's input type.
+ */
+export function defineTask<S extends AnySchema, R extends Json>(definition: Task<S, R>): Task<S, R> {
   if (!TASK_NAME.test(definition.name)) {
     throw new TypeError(
       `Task name "${definition.name}" is not valid: use letters, digits, "_", ".", ":" or "-", starting with a letter.`,
