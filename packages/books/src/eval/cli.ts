@@ -45,13 +45,13 @@ export function loadLabeled(
 export function formatEvaluation(e: Evaluation): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
   const lines = [
-    `train ${e.train} rows (first 70% by date), test ${e.test} rows, ${e.labels} labels`,
+    `train ${e.train} rows (first ${Math.round(e.trainShare * 100)}% by date), test ${e.test} rows, ${e.labels} labels`,
     "",
-    `${"model".padEnd(26)}${"accuracy".padStart(9)}${"cover≥0.8".padStart(11)}${"acc≥0.8".padStart(9)}${"ECE".padStart(7)}${"train".padStart(9)}`,
+    `${"model".padEnd(26)}${"accuracy".padStart(9)}${"cover≥0.8".padStart(11)}${"acc≥0.8".padStart(9)}${"ECE".padStart(7)}${"train cpu".padStart(11)}`,
   ];
   for (const r of e.rows) {
     lines.push(
-      `${r.name.padEnd(26)}${pct(r.accuracy).padStart(9)}${pct(r.coverage).padStart(11)}${pct(r.confidentAccuracy).padStart(9)}${pct(r.ece)}${`${r.trainMs.toFixed(0)} ms`.padStart(9)}`,
+      `${r.name.padEnd(26)}${pct(r.accuracy).padStart(9)}${pct(r.coverage).padStart(11)}${pct(r.confidentAccuracy).padStart(9)}${pct(r.ece)}${`${r.trainMs.toFixed(0)} ms`.padStart(11)}`,
     );
   }
   return lines.join("\n");
