@@ -93,6 +93,18 @@ describe("layout", () => {
     expect(result.rows[1]!.payee).toBe("tesco stores london gb");
   });
 
+  it("does not glue the continuation of a skipped or invalid row onto the row before it", async () => {
+    const result = await parseBankCsv(
+      "Date,Description,Amount\n2024-01-02,KEPT,-1.00\nPending,PENDING SHOP,-2.00\n,PENDING CITY,\n2024-01-03,BAD,x\n,BAD CITY,\n",
+    );
+    expect(summary(result)).toEqual([[2, "2024-01-02", -100, "KEPT"]]);
+    expect(result.skipped.map((s) => [s.line, s.reason])).toEqual([
+      [3, expect.stringMatching(/^a pending transaction/)],
+      [4, "continues line 3, which was skipped"],
+      [6, "continues line 5, which has an error"],
+    ]);
+  });
+
   it("recovers from a quote that never closes, imports the line and reports it", async () => {
     const result = await importFile("broken-quotes.csv");
     expect(summary(result)).toEqual([

@@ -149,7 +149,9 @@ class BankCsvStream implements CsvStream {
     });
     this.finalizer = finalizer;
 
+    // The last row stays open until the next record shows it has no continuation lines.
     let tail: DraftRow | null = null;
+    let notImported: { line: number; why: string } | null = null;
     let count = 0;
     const all = (async function* () {
       yield* ahead;
@@ -170,15 +172,19 @@ class BankCsvStream implements CsvStream {
           tail.description = tail.description ? `${tail.description} ${outcome.text}` : outcome.text;
           tail.raw = `${tail.raw}\n${outcome.raw}`;
         } else {
-          this.skipped.push({
-            line: record.line,
-            reason: "text without a date or amount that follows no transaction",
-          });
+          const reason = notImported
+            ? `continues line ${notImported.line}, which ${notImported.why}`
+            : "text without a date or amount that follows no transaction";
+          this.skipped.push({ line: record.line, reason });
         }
         continue;
       }
+      if (tail) yield* finalizer.push({ kind: "row", row: tail });
+      tail = null;
+      notImported = null;
       if (outcome.kind === "skip") {
         this.skipped.push(outcome.skipped);
+        notImported = { line: record.line, why: "was skipped" };
         continue;
       }
       if (++count > maxRows) {
@@ -187,10 +193,11 @@ class BankCsvStream implements CsvStream {
           `The file has more than ${maxRows.toLocaleString("en-US")} transaction rows, the most one import accepts; export a shorter date range and import each part.`,
         );
       }
-      if (tail) yield* finalizer.push({ kind: "row", row: tail });
-      tail = null;
       if (outcome.kind === "draft") tail = outcome.row;
-      else yield* finalizer.push({ kind: "error", error: outcome.error });
+      else {
+        notImported = { line: record.line, why: "has an error" };
+        yield* finalizer.push({ kind: "error", error: outcome.error });
+      }
     }
     if (tail) yield* finalizer.push({ kind: "row", row: tail });
     yield* finalizer.end();
