@@ -52,6 +52,7 @@ export {
   type Transaction,
   type TransactionFilter,
 } from "./db/transactions.js";
+export { DEMO_COMPANY_NAME, DEMO_TENANT_ID, type DemoSeed, seedDemo } from "./demo/seed.js";
 export { assertBalanced, type JournalLineInput, linesForTransaction } from "./journal/balance.js";
 export {
   getJournalEntry,
@@ -66,3 +67,26 @@ export { bookTransactions, type PostEntryInput, postEntry, type TransactionToBoo
 export { type RecategorizeResult, recategorizeTransaction } from "./journal/recategorize.js";
 export { reverseEntry } from "./journal/reverse.js";
 export { type TrialBalance, type TrialBalanceRow, trialBalance } from "./journal/trial-balance.js";
+export {
+  type Cents,
+  type DecimalSeparator,
+  type FormatMoneyOptions,
+  formatMoney,
+  type MoneyParse,
+  MoneyRangeError,
+  type ParseMoneyOptions,
+  parseMoney,
+  sumCents,
+  toCents,
+} from "./money.js";
+export { type BookTasksOptions, createBookTasks } from "./tasks/index.js";
+export {
+  type CategorizeTransactionsInput,
+  type CategorizeTransactionsResult,
+  categorizeTransactionsInput,
+  type ImportErrorOut,
+  type LlmStatus,
+  type UploadAndCategorizeInput,
+  type UploadAndCategorizeResult,
+  uploadAndCategorizeInput,
+} from "./tasks/schemas.js";

@@ -137,12 +137,14 @@ export interface RulesTable {
 }
 
 export interface CategorizerCacheTable {
-  tenant_id: string;
-  company_id: string;
+  /** The LLM categorizer's cache scope: tenant plus a fingerprint of the accounts it was offered. */
+  scope: string;
   /** Normalised payee, so "AMAZON MKTPL*123" and "Amazon Mktpl*456" share an answer. */
   payee_key: string;
+  tenant_id: string;
   account_id: string;
   confidence: number;
+  reason: string | null;
   updated_at: number;
 }
 

@@ -7,12 +7,7 @@ import type { BooksDb } from "../db/open.js";
 import { applyCategorizations, type CategorizedTxn } from "./apply.js";
 import { runCategorizers } from "./categorize-step.js";
 import { loadCompanyContext } from "./company-context.js";
-import {
-  type CategorizeTransactionsInput,
-  type CategorizeTransactionsResult,
-  categorizeTransactionsInput,
-  type LlmStatus,
-} from "./schemas.js";
+import { type CategorizeTransactionsResult, categorizeTransactionsInput, type LlmStatus } from "./schemas.js";
 import { yieldToEventLoop } from "./yield.js";
 
 export interface TaskDeps {
@@ -37,7 +32,7 @@ export function mergeLlm(a: LlmStatus, b: LlmStatus): LlmStatus {
  * retry only picks up what is left, and entries cannot be booked twice.
  */
 export function categorizeTransactionsTask(deps: TaskDeps) {
-  return defineTask<CategorizeTransactionsInput, CategorizeTransactionsResult>({
+  return defineTask<typeof categorizeTransactionsInput, CategorizeTransactionsResult>({
     name: "categorize_transactions",
     input: categorizeTransactionsInput,
     retries: 3,

@@ -12,7 +12,6 @@ import { bookImportedCategorized, importOutcome } from "./import-outcome.js";
 import {
   type ImportErrorOut,
   MAX_REPORTED_ERRORS,
-  type UploadAndCategorizeInput,
   type UploadAndCategorizeResult,
   uploadAndCategorizeInput,
 } from "./schemas.js";
@@ -26,7 +25,7 @@ import { yieldToEventLoop } from "./yield.js";
  * nothing twice.
  */
 export function uploadAndCategorizeTask(deps: TaskDeps) {
-  return defineTask<UploadAndCategorizeInput, UploadAndCategorizeResult>({
+  return defineTask<typeof uploadAndCategorizeInput, UploadAndCategorizeResult>({
     name: "upload_and_categorize",
     input: uploadAndCategorizeInput,
     retries: 3,

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_initial.js";
+import * as m0002 from "./0002_categorizer_cache_scope.js";
 
 /**
  * Every migration, in order. Imported statically (not read from a folder) so they work the same
@@ -7,4 +8,5 @@ import * as m0001 from "./0001_initial.js";
  */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": m0001,
+  "0002_categorizer_cache_scope": m0002,
 };
