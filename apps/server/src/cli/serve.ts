@@ -76,5 +76,6 @@ export async function serveCommand(
     await closed;
     offMetrics();
     await runtime.close();
+    process.stdout.write("Ledgerflow stopped.\n");
   });
 }

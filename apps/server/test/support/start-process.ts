@@ -23,8 +23,11 @@ export interface StartedProcess {
   url: string;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
-  /** Sends SIGTERM and resolves with the exit code once the process has ended. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * Sends the signal and resolves once the process and everything holding its output (the server
+   * under `npm start`) have ended: with the exit code, or the signal's name when npm re-raised it.
+   */
+  stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
 /**
@@ -37,16 +40,29 @@ export function startProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<StartedProcess> {
+  // Its own process group, so a signal reaches npm and the server under it, as Ctrl-C in a terminal does
+  // (npm itself does not pass SIGTERM on to the script it runs).
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group has already exited
+    }
+  };
   let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // "close" (not "exit"): it waits for the output pipes, which the server under npm holds until it ends.
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once("close", (code, signal) => resolve(code ?? signal)),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      signalGroup("SIGKILL");
       reject(new Error(`${command} ${args.join(" ")} did not start within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
@@ -63,7 +79,7 @@ export function startProcess(
           url: match[1],
           output: () => output,
           async stop(signal = "SIGTERM") {
-            if (child.exitCode === null) child.kill(signal);
+            signalGroup(signal);
             return exited;
           },
         });
