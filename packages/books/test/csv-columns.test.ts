@@ -30,6 +30,16 @@ describe("header recognition across banks and languages", () => {
       { date: 0, description: [3], category: 4, debit: 5, credit: 6 },
     ],
     [
+      "Chase checking (Details holds DEBIT/CREDIT)",
+      ["Details", "Posting Date", "Description", "Amount", "Type", "Balance", "Check or Slip #"],
+      { date: 1, description: [2], amount: 3 },
+    ],
+    [
+      "Chase card",
+      ["Transaction Date", "Post Date", "Description", "Category", "Type", "Amount", "Memo"],
+      { date: 0, description: [2], category: 3, amount: 5, marker: 4 },
+    ],
+    [
       "Revolut",
       [
         "Type",

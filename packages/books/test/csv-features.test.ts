@@ -174,6 +174,13 @@ describe("amounts and signs", () => {
     expect(card.rows.map((r) => r.amountCents)).toEqual([-1200, -300]);
   });
 
+  it("negates every amount with signConvention inverted (Amex lists charges positive), but not marked ones", async () => {
+    const text =
+      "Date,Description,Amount\n2024-01-01,Shop,12.00\n2024-01-02,Payment,-50.00\n2024-01-03,Refund,3.00 CR\n";
+    const result = await parseBankCsv(text, { signConvention: "inverted" });
+    expect(result.rows.map((r) => r.amountCents)).toEqual([-1200, 5000, 300]);
+  });
+
   it("reports an amount it cannot read as a row error naming line and column", async () => {
     const result = await parseBankCsv(
       "Date,Description,Amount\n2024-01-01,Shop,twelve\n2024-01-02,Shop,-3.00\n",

@@ -2,7 +2,16 @@ import { type DecimalSeparator, parseMoney } from "../money.js";
 import type { ColumnMapping } from "./types.js";
 
 export type RowAmount =
-  | { kind: "value"; cents: number; signed: boolean; positiveMark: boolean }
+  | {
+      kind: "value";
+      cents: number;
+      /** The text carried a sign, a marker, or came from debit/credit columns. */
+      signed: boolean;
+      /** A credit marked as such (CR, "+"): the sign of a card statement's payments. */
+      positiveMark: boolean;
+      /** The direction was stated in words (CR/DR, a marker column, debit/credit columns), not by a sign. */
+      marked: boolean;
+    }
   | { kind: "empty" }
   | { kind: "invalid"; column: number; message: string };
 
@@ -19,13 +28,25 @@ export function readAmount(fields: string[], mapping: ColumnMapping, decimal: De
     if (!parsed.ok) return { kind: "invalid", column: mapping.amount, message: parsed.message };
     const mark = cell(mapping.marker).toLowerCase();
     if (parsed.marker === null && CREDIT_MARKS.has(mark)) {
-      return { kind: "value", cents: Math.abs(parsed.cents), signed: true, positiveMark: true };
+      return { kind: "value", cents: Math.abs(parsed.cents), signed: true, positiveMark: true, marked: true };
     }
     if (parsed.marker === null && DEBIT_MARKS.has(mark)) {
-      return { kind: "value", cents: -Math.abs(parsed.cents), signed: true, positiveMark: false };
+      return {
+        kind: "value",
+        cents: -Math.abs(parsed.cents),
+        signed: true,
+        positiveMark: false,
+        marked: true,
+      };
     }
     const positiveMark = parsed.marker === "CR" || (parsed.signed && parsed.cents > 0);
-    return { kind: "value", cents: parsed.cents, signed: parsed.signed, positiveMark };
+    return {
+      kind: "value",
+      cents: parsed.cents,
+      signed: parsed.signed,
+      positiveMark,
+      marked: parsed.marker !== null,
+    };
   }
   // Debit/credit columns: the column says the direction; some banks still write a minus.
   const debitText = cell(mapping.debit);
@@ -41,7 +62,7 @@ export function readAmount(fields: string[], mapping: ColumnMapping, decimal: De
     if (!parsed.ok) return { kind: "invalid", column: index, message: parsed.message };
     cents += sign * Math.abs(parsed.cents);
   }
-  return { kind: "value", cents, signed: true, positiveMark: false };
+  return { kind: "value", cents, signed: true, positiveMark: false, marked: true };
 }
 
 /**

@@ -64,6 +64,11 @@ const RULES: Array<[Role, number, RegExp]> = [
   ],
   [
     "description",
+    4,
+    /^(description|descripcion|descrizione|beschreibung|verwendungszweck|libelle|omschrijving)$/,
+  ],
+  [
+    "description",
     3,
     /^(description|desc|details|memo|narrative|narration|verwendungszweck|beschreibung|concepto|descripcion|libelle|libelle operation|causale|descrizione|omschrijving|particulars|transaction details|purpose|mitteilung)$/,
   ],

@@ -84,7 +84,10 @@ export class RowFinalizer {
         message: `Line ${row.line}, column "${column}": "${row.dateText}" ${date.message}; fix the date, or set dateOrder if the file's dates are in another order.`,
       };
     }
-    const cents = this.signConvention === "unsigned-is-out" && !row.signed ? -row.cents : row.cents;
+    const convention = this.signConvention;
+    const flip =
+      (convention === "unsigned-is-out" && !row.signed) || (convention === "inverted" && !row.marked);
+    const cents = flip ? -row.cents : row.cents;
     const parsed: ParsedRow = {
       line: row.line,
       date,

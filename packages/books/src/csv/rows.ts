@@ -15,6 +15,7 @@ export interface DraftRow {
   cents: number;
   signed: boolean;
   positiveMark: boolean;
+  marked: boolean;
   category?: string;
   raw: string;
 }
@@ -119,6 +120,7 @@ export class RowReader {
       cents: amount.cents,
       signed: amount.signed,
       positiveMark: amount.positiveMark,
+      marked: amount.marked,
       raw: record.raw,
     };
     if (category !== undefined) row.category = category;

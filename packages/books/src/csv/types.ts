@@ -68,12 +68,14 @@ export interface SkippedLine {
   reason: string;
 }
 
-/** How an amount column without explicit signs is read. */
+/** How a single amount column's signs are read (debit/credit columns always say the direction). */
 export type SignConvention =
   /** Amounts are signed as written: negative is money out (most bank accounts). */
   | "signed"
   /** Unsigned amounts are money out and credits carry CR or "+" (card statements). */
-  | "unsigned-is-out";
+  | "unsigned-is-out"
+  /** Every amount is negated: card exports that list charges positive and payments negative (Amex). Never inferred. */
+  | "inverted";
 
 export interface ParseCsvOptions {
   mapping?: ColumnMappingInput;
