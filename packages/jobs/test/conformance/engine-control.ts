@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GRACE_MS, gate, startEngine, testTask } from "./engine-harness.js";
-import { eventually, type StoreHarness, TENANT } from "./harness.js";
+import { eventually, leaseOf, type StoreHarness, TENANT } from "./harness.js";
 
 /** A handler that waits until its signal fires and records why. */
 function waitForAbort(seen: unknown[]) {
@@ -76,19 +76,22 @@ export function engineControlTests(h: StoreHarness): void {
         types: [task.name],
       });
       expect(dead?.id).toBe(job.id);
-      engine.worker({ leaseMs: 5000, reclaimIntervalMs: 1000 });
-      await engine.clock.advance(5000);
-      expect((await engine.queue.get(TENANT, job.id)).status).toBe("running");
-      await engine.clock.advance(1000);
-      const reclaimed = await engine.until(job.id, "pending");
-      expect(reclaimed.error?.code).toBe("lease_expired");
-      expect(reclaimed.runAt).toBe(engine.clock.now() + 1000);
-      await engine.clock.advance(1000);
-      const done = await engine.until(job.id, "complete");
-      expect(done.result).toEqual({ attempt: 2 });
-      expect(await h.store.complete({ jobId: job.id, workerId: "dead-worker", attempt: 1 }, null, 0, 0)).toBe(
-        false,
-      );
+      const events: string[] = [];
+      h.defer(engine.queue.subscribe(job.id, (e) => events.push(e.kind)));
+      engine.worker({ leaseMs: 5000, reclaimIntervalMs: 500 });
+      await engine.clock.advance(4500);
+      expect(await engine.queue.get(TENANT, job.id)).toMatchObject({
+        status: "running",
+        leaseOwner: "dead-worker",
+      });
+      const done = await engine.advanceUntil(async () => {
+        const current = await engine.queue.get(TENANT, job.id);
+        expect(current.status).toBe("complete");
+        return current;
+      }, 500);
+      expect(done).toMatchObject({ attempts: 2, result: { attempt: 2 } });
+      await eventually(() => expect(events).toContain("retrying"));
+      expect(await h.store.complete(leaseOf(dead!), null, engine.clock.now(), 1000)).toBe(false);
     });
 
     it("a reclaimed job after its last attempt fails with 'The worker stopped responding...'", async () => {
@@ -102,11 +105,16 @@ export function engineControlTests(h: StoreHarness): void {
         now: engine.clock.now(),
         types: [task.name],
       });
-      engine.worker({ leaseMs: 5000, reclaimIntervalMs: 1000 });
-      await engine.clock.advance(6000);
-      const failed = await engine.until(job.id, "failed");
+      engine.worker({ leaseMs: 5000, reclaimIntervalMs: 500 });
+      await engine.clock.advance(4500);
+      const failed = await engine.advanceUntil(async () => {
+        const current = await engine.queue.get(TENANT, job.id);
+        expect(current.status).toBe("failed");
+        return current;
+      }, 500);
       expect(failed.error?.code).toBe("lease_expired");
       expect(failed.error?.message).toMatch(/^The worker stopped responding/);
+      expect(failed.attempts).toBe(1);
     });
 
     it("heartbeats keep a long job's lease alive far past leaseMs", async () => {

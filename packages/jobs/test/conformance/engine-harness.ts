@@ -57,6 +57,12 @@ export interface Engine {
   clock: FakeClock;
   queue: Queue;
   worker(options?: WorkerOptions): Worker;
+  /**
+   * Moves fake time forward in steps until `check` passes. For timers whose work is a network round
+   * trip: a tick that fires while the previous one's store call is in flight is skipped, so a single
+   * big jump can leave the effect for a tick that never comes.
+   */
+  advanceUntil<T>(check: () => Promise<T>, stepMs: number, maxSteps?: number): Promise<T>;
   /** Waits (real time, bounded) until the job has `status`; returns it. */
   until(
     jobId: string,
@@ -95,6 +101,18 @@ export function startEngine(h: StoreHarness, tasks: AnyTask[]): Engine {
       });
       worker.start();
       return worker;
+    },
+    async advanceUntil(check, stepMs, maxSteps = 50) {
+      for (let step = 0; ; step++) {
+        try {
+          return await check();
+        } catch (error) {
+          if (step >= maxSteps) throw error;
+          await clock.advance(stepMs);
+          // Give a store on the network time to answer before looking again.
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
     },
     until(jobId, status, check) {
       return eventually(async () => {
