@@ -5,6 +5,8 @@ export default defineProject({
     name: "web",
     environment: "jsdom",
     include: ["test/**/*.test.ts", "test/**/*.test.tsx", "src/**/*.test.ts", "src/**/*.test.tsx"],
-    testTimeout: 30_000,
+    // The browser tests (test/e2e, node environment per file) start the real server and Chromium.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
   },
 });

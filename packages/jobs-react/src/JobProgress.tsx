@@ -1,5 +1,5 @@
 import type { JobErrorInfo, Json, WireJob } from "@ledgerflow/jobs/client";
-import { useId } from "react";
+import { type ReactNode, useId } from "react";
 import { ProgressBar, type ProgressBarProps } from "./ProgressBar.js";
 import { type JobPhase, jobPhase } from "./phase.js";
 import { summarizeResult } from "./result-summary.js";
@@ -12,6 +12,8 @@ export interface JobProgressProps extends Pick<UseJobStatusOptions, "fetchJob" |
   title?: string;
   onComplete?: (result: Json | null, job: WireJob) => void;
   onError?: (error: JobErrorInfo, job: WireJob | null) => void;
+  /** Extra controls for the card's header (e.g. a link to the job's details, a dismiss button). */
+  actions?: ReactNode;
 }
 
 const TONES: Record<JobPhase, NonNullable<ProgressBarProps["tone"]>> = {
@@ -30,6 +32,7 @@ export function JobProgress({
   title = "Processing job",
   onComplete,
   onError,
+  actions,
   ...options
 }: JobProgressProps) {
   const job = useJobStatus(jobId, {
@@ -54,6 +57,7 @@ export function JobProgress({
         <span className="lf-job__percent" aria-hidden="true">
           {progress}%
         </span>
+        {actions && <div className="lf-job__actions">{actions}</div>}
       </div>
       <ProgressBar value={waiting ? null : progress} label={`${title}: progress`} tone={TONES[phase]} />
       <p className="lf-job__status" role="status" aria-live="polite">
@@ -68,7 +72,7 @@ export function JobProgress({
               {summary.map((line) => (
                 <div key={line.key}>
                   <dt>{line.label}</dt>
-                  <dd>{line.value}</dd>
+                  <dd data-kind={/^[\d,.]+$/.test(line.value) ? "number" : "text"}>{line.value}</dd>
                 </div>
               ))}
             </dl>

@@ -2,6 +2,7 @@ import type { WireJob } from "@ledgerflow/jobs/client";
 import { formatTimestamp } from "./format.js";
 import { ProgressBar } from "./ProgressBar.js";
 import { jobTypeLabel, STATUS_LABELS } from "./phase.js";
+import { summarizeResult } from "./result-summary.js";
 
 export interface JobsTableProps {
   jobs: readonly WireJob[];
@@ -55,16 +56,18 @@ export function JobsTable({
                 {STATUS_LABELS[job.status]}
               </span>
             </td>
-            <td className="lf-jobs__progress">
-              <ProgressBar
-                size="small"
-                value={job.status === "pending" ? null : job.progress}
-                label={`${jobTypeLabel(job.type)} ${job.id}: progress`}
-                tone={barTone(job.status)}
-              />
-              <span className="lf-jobs__percent">{Math.round(job.progress)}%</span>
+            <td>
+              <div className="lf-jobs__progress">
+                <ProgressBar
+                  size="small"
+                  value={job.status === "pending" ? null : job.progress}
+                  label={`${jobTypeLabel(job.type)} ${job.id}: progress`}
+                  tone={barTone(job.status)}
+                />
+                <span className="lf-jobs__percent">{Math.round(job.progress)}%</span>
+              </div>
             </td>
-            <td className="lf-jobs__message">{job.error?.message ?? job.message ?? ""}</td>
+            <td className="lf-jobs__message">{jobLine(job)}</td>
             <td>{formatTimestamp(job.created_at)}</td>
             <td>
               {job.attempts}/{job.max_attempts}
@@ -74,6 +77,16 @@ export function JobsTable({
       </tbody>
     </table>
   );
+}
+
+/** The error of a failed job, the outcome of a complete one, otherwise the worker's last message. */
+function jobLine(job: WireJob): string {
+  if (job.error) return job.error.message;
+  if (job.status === "complete") {
+    const lines = summarizeResult(job.result).slice(0, 3);
+    if (lines.length > 0) return lines.map((l) => `${l.label}: ${l.value}`).join(" · ");
+  }
+  return job.message ?? "";
 }
 
 function barTone(status: WireJob["status"]) {

@@ -9,6 +9,14 @@ import {
 import { formatDateTime } from "../../app/format.js";
 import { JobActions } from "./JobActions.js";
 
+const TONES = {
+  pending: "neutral",
+  running: "active",
+  complete: "success",
+  failed: "danger",
+  cancelled: "muted",
+} as const;
+
 export interface JobDetailProps {
   jobId: string;
   onChanged: (action: "cancel" | "retry" | "delete") => void;
@@ -65,7 +73,7 @@ export function JobDetail({ jobId, onChanged, onClose }: JobDetailProps) {
         <ProgressBar
           value={status === "pending" ? null : progress}
           label={`${jobTypeLabel(job.type)}: progress`}
-          tone={status === "failed" ? "danger" : status === "complete" ? "success" : "active"}
+          tone={TONES[status ?? job.status]}
         />
         <span className="detail__percent">{Math.round(progress)}%</span>
       </div>

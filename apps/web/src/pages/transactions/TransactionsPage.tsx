@@ -98,19 +98,24 @@ export function TransactionsPage() {
       {jobs.length > 0 && (
         <div className="job-stack">
           {jobs.map((job) => (
-            <div key={job.id} className="job-stack__item">
-              <JobProgress jobId={job.id} title={job.title} onComplete={() => void list.reload()} />
-              <div className="job-stack__actions">
-                <Link href={`/dashboard/background-jobs/${encodeURIComponent(job.id)}`}>Details</Link>
-                <button
-                  type="button"
-                  className="button button--ghost button--small"
-                  onClick={() => setJobs((current) => current.filter((j) => j.id !== job.id))}
-                >
-                  Dismiss
-                </button>
-              </div>
-            </div>
+            <JobProgress
+              key={job.id}
+              jobId={job.id}
+              title={job.title}
+              onComplete={() => void list.reload()}
+              actions={
+                <>
+                  <Link href={`/dashboard/background-jobs/${encodeURIComponent(job.id)}`}>Details</Link>
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    onClick={() => setJobs((current) => current.filter((j) => j.id !== job.id))}
+                  >
+                    Dismiss
+                  </button>
+                </>
+              }
+            />
           ))}
         </div>
       )}

@@ -41,7 +41,7 @@ export function TransactionsTable({ transactions, accounts, onChanged }: Transac
             <td className="nowrap">{formatDate(t.date)}</td>
             <td>
               <div className="cell-main">{t.description}</div>
-              {t.payee && t.payee !== t.description && <div className="cell-sub">{t.payee}</div>}
+              {showPayee(t) && <div className="cell-sub">{t.payee}</div>}
             </td>
             <td className="num" data-sign={t.amount_cents < 0 ? "out" : "in"}>
               {formatCents(t.amount_cents, { signed: true })}
@@ -63,6 +63,12 @@ export function TransactionsTable({ transactions, accounts, onChanged }: Transac
       </tbody>
     </table>
   );
+}
+
+/** The payee is usually the description, normalised: show it only when it adds something. */
+function showPayee(t: Transaction): boolean {
+  if (!t.payee) return false;
+  return !t.description.toLowerCase().startsWith(t.payee.toLowerCase());
 }
 
 function AccountCell({

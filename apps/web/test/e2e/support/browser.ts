@@ -1,0 +1,33 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { screenshotDir } from "./paths.js";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Why the browser tests cannot run here, or null when they can. Under CI a missing browser is a failure. */
+export function browserUnavailableReason(): string | null {
+  if (existsSync(CHROMIUM_PATH)) return null;
+  return `no Chromium at ${CHROMIUM_PATH} (install Debian's: apt-get install chromium)`;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+/** The visible viewport (a long table would make a full-page shot unreadable). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+}
