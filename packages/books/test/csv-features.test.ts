@@ -302,6 +302,25 @@ describe("column mapping", () => {
     ]);
   });
 
+  it("recognises the columns of a file without a header by their contents (Wells Fargo)", async () => {
+    const text = [
+      '"01/02/2024","-12.50","*","","COFFEE SHOP 123 PORTLAND OR"',
+      '"01/03/2024","1500.00","*","","PAYROLL ACME CORP"',
+      '"01/15/2024","-80.00","*","","GAS STATION 9"',
+    ].join("\r\n");
+    const result = await parseBankCsv(text);
+    expect(result.headerLine).toBeNull();
+    expect(result.mapping).toMatchObject({ date: 0, amount: 1, description: [4] });
+    expect(summary(result)).toEqual([
+      [1, "2024-01-02", -1250, "COFFEE SHOP 123 PORTLAND OR"],
+      [2, "2024-01-03", 150000, "PAYROLL ACME CORP"],
+      [3, "2024-01-15", -8000, "GAS STATION 9"],
+    ]);
+    expect(result.warnings[0]!.message).toMatch(
+      /^Line 1: the file has no header row.*date column 1, amount column 2, description column 5/,
+    );
+  });
+
   it("overrides one detected column and keeps the rest", async () => {
     const result = await importFile("category-ynab.csv", { mapping: { description: "Category Group" } });
     expect(result.rows[0]).toMatchObject({ description: "Everyday Expenses", amountCents: -8412 });

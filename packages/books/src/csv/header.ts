@@ -1,7 +1,11 @@
-/** Finding the header record (or, with an index-only mapping, the first data record). */
+/**
+ * Finding the header record — or, in a file without one, the first transaction, mapped by
+ * an index-only explicit mapping or by what the columns contain.
+ */
 import { applyMapping, detectMapping, namesExplicitColumns } from "./columns.js";
 import { readDate } from "./dates.js";
 import { CsvFormatError } from "./errors.js";
+import { inferMappingFromContent } from "./infer-columns.js";
 import type { CsvRecord } from "./records.js";
 import type { ColumnMapping, ColumnMappingInput } from "./types.js";
 
@@ -15,6 +19,10 @@ export interface FoundHeader {
   isData: boolean;
   /** The records above it: the bank's account details. */
   preamble: CsvRecord[];
+  /** Records already read after `record`, to be processed before the rest of the file. */
+  pending: CsvRecord[];
+  /** The mapping was inferred from the columns' contents because the file has no header. */
+  inferred: boolean;
 }
 
 /** Reads records until the header; throws the one-sentence CsvFormatError when there is none. */
@@ -28,10 +36,24 @@ export async function findHeader(
     if (next.done) break;
     const record = next.value;
     const mapping = mappingFor(record.fields, explicit);
-    if (mapping) return { record, mapping, isData: false, preamble };
+    if (mapping) return { record, mapping, isData: false, preamble, pending: [], inferred: false };
     const headerless = headerlessMapping(record.fields, explicit);
-    if (headerless) return { record, mapping: headerless, isData: true, preamble };
+    if (headerless)
+      return { record, mapping: headerless, isData: true, preamble, pending: [], inferred: false };
     preamble.push(record);
+  }
+  const inferred = explicit === undefined ? inferMappingFromContent(preamble) : null;
+  if (inferred) {
+    const { mapping, firstData } = inferred;
+    const [record, ...pending] = preamble.slice(firstData);
+    return {
+      record: record!,
+      mapping,
+      isData: true,
+      preamble: preamble.slice(0, firstData),
+      pending,
+      inferred: true,
+    };
   }
   throw notTransactions(preamble, explicit !== undefined);
 }

@@ -112,7 +112,16 @@ class BankCsvStream implements CsvStream {
     }
 
     // Look ahead at amounts to settle the decimal separator before reading any row.
-    const ahead: CsvRecord[] = header.isData ? [header.record] : [];
+    const ahead: CsvRecord[] = header.isData ? [header.record, ...header.pending] : [...header.pending];
+    if (header.inferred) {
+      const m = header.mapping;
+      const name = (c: number | undefined) => (c === undefined ? "none" : `column ${c + 1}`);
+      this.warnings.push({
+        line: header.record.line,
+        column: null,
+        message: `Line ${header.record.line}: the file has no header row, so its columns were recognised by their contents (date ${name(m.date)}, amount ${name(m.amount ?? undefined)}, description ${name(m.description[0])}); pass a mapping if that is wrong.`,
+      });
+    }
     for (let i = 0; i < SNIFF_LINES; i++) {
       const next = await records.next();
       if (next.done) break;
