@@ -12,7 +12,12 @@ export {
   type HistoryModelJSON,
   historyModelFromJSON,
 } from "./history/model.js";
-export { type CachedAnswer, createLruCache, type LlmAnswerCache } from "./llm/cache.js";
+export {
+  type CachedAnswer,
+  createLruCache,
+  type LlmAnswerCache,
+  type MemoryAnswerCache,
+} from "./llm/cache.js";
 export {
   createLlmCategorizer,
   type LlmCategorizeRequest,

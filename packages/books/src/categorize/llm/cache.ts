@@ -17,7 +17,13 @@ export interface LlmAnswerCache {
 }
 
 /** A least-recently-used cache: a Map keeps insertion order, so re-inserting on read marks recent use. */
-export function createLruCache(maxEntries = 5000): LlmAnswerCache & { readonly size: number } {
+export interface MemoryAnswerCache extends LlmAnswerCache {
+  readonly size: number;
+  get(scope: string, payeeKey: string): CachedAnswer | undefined;
+  set(scope: string, payeeKey: string, answer: CachedAnswer): void;
+}
+
+export function createLruCache(maxEntries = 5000): MemoryAnswerCache {
   const entries = new Map<string, CachedAnswer>();
   const k = (scope: string, payeeKey: string) => `${scope}\u0000${payeeKey}`;
   return {
