@@ -65,6 +65,24 @@ describe("layout", () => {
     expect(result.errors).toEqual([]);
   });
 
+  it("prefers the transaction header over a statement summary that also names a date and an amount", async () => {
+    const text = [
+      "Statement Date,Payment Due Date,Minimum Amount Due",
+      "01/31/2024,02/25/2024,$25.00",
+      "",
+      "Transaction Date,Description,Amount",
+      "01/05/2024,GROCERY STORE,-54.20",
+      "01/19/2024,PAYMENT THANK YOU,200.00",
+    ].join("\n");
+    const result = await parseBankCsv(text);
+    expect(result.headerLine).toBe(4);
+    expect(summary(result)).toEqual([
+      [5, "2024-01-05", -5420, "GROCERY STORE"],
+      [6, "2024-01-19", 20000, "PAYMENT THANK YOU"],
+    ]);
+    expect(result.skipped.map((s) => s.line)).toEqual([1, 2]);
+  });
+
   it("reads decimal commas, thousands dots, quoted delimiters and newlines in a ;-file", async () => {
     const result = await importFile("decimal-comma-semicolon.csv");
     expect(result.decimalSeparator).toBe(",");

@@ -25,37 +25,82 @@ export interface FoundHeader {
   inferred: boolean;
 }
 
-/** Reads records until the header; throws the one-sentence CsvFormatError when there is none. */
+/**
+ * Reads up to 50 records and takes the best header among them: the one naming the most
+ * roles, plus one when the record after it starts with a date. A card statement's summary
+ * ("Statement Date,Minimum Amount Due") names a date and an amount too, but fewer roles
+ * than the transaction header below it. Throws the one-sentence CsvFormatError when none.
+ */
 export async function findHeader(
   records: AsyncIterator<CsvRecord>,
   explicit: ColumnMappingInput | undefined,
+  /** Told each candidate's width, so quotes spanning lines below it are checked against it. */
+  onCandidate: (width: number) => void = () => {},
 ): Promise<FoundHeader> {
-  const preamble: CsvRecord[] = [];
-  while (preamble.length < HEADER_SEARCH_RECORDS) {
+  const seen: CsvRecord[] = [];
+  const candidates: Array<{ index: number; mapping: ColumnMapping; score: number }> = [];
+  while (seen.length < HEADER_SEARCH_RECORDS) {
     const next = await records.next();
     if (next.done) break;
     const record = next.value;
+    seen.push(record);
+    if (isBlank(record)) continue;
+    const previous = candidates.at(-1);
+    if (previous && previous.index === lastNonBlankBefore(seen, seen.length - 1)) {
+      if (readDate(record.fields[previous.mapping.date] ?? "") !== null) previous.score += 1;
+    }
     const mapping = mappingFor(record.fields, explicit);
-    if (mapping) return { record, mapping, isData: false, preamble, pending: [], inferred: false };
-    const headerless = headerlessMapping(record.fields, explicit);
-    if (headerless)
-      return { record, mapping: headerless, isData: true, preamble, pending: [], inferred: false };
-    preamble.push(record);
+    if (mapping) {
+      candidates.push({ index: seen.length - 1, mapping, score: roleCount(mapping) });
+      onCandidate(record.fields.length);
+      continue;
+    }
+    const headerless = candidates.length === 0 ? headerlessMapping(record.fields, explicit) : null;
+    if (headerless) return found(seen, seen.length - 1, headerless, { isData: true, inferred: false });
   }
-  const inferred = explicit === undefined ? inferMappingFromContent(preamble) : null;
-  if (inferred) {
-    const { mapping, firstData } = inferred;
-    const [record, ...pending] = preamble.slice(firstData);
-    return {
-      record: record!,
-      mapping,
-      isData: true,
-      preamble: preamble.slice(0, firstData),
-      pending,
-      inferred: true,
-    };
-  }
-  throw notTransactions(preamble, explicit !== undefined);
+  const best = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (top, c) => (top === undefined || c.score > top.score ? c : top),
+    undefined,
+  );
+  if (best) return found(seen, best.index, best.mapping, { isData: false, inferred: false });
+  const inferred = explicit === undefined ? inferMappingFromContent(seen) : null;
+  if (inferred) return found(seen, inferred.firstData, inferred.mapping, { isData: true, inferred: true });
+  throw notTransactions(seen, explicit !== undefined);
+}
+
+function found(
+  seen: CsvRecord[],
+  index: number,
+  mapping: ColumnMapping,
+  how: { isData: boolean; inferred: boolean },
+): FoundHeader {
+  return {
+    record: seen[index]!,
+    mapping,
+    ...how,
+    preamble: seen.slice(0, index),
+    pending: seen.slice(index + 1),
+  };
+}
+
+function isBlank(record: CsvRecord): boolean {
+  return record.fields.every((f) => f.trim() === "");
+}
+
+function lastNonBlankBefore(seen: CsvRecord[], index: number): number {
+  for (let i = index - 1; i >= 0; i--) if (!isBlank(seen[i]!)) return i;
+  return -1;
+}
+
+function roleCount(m: ColumnMapping): number {
+  const amount = m.amount !== null || m.debit !== null || m.credit !== null;
+  return (
+    1 +
+    (amount ? 1 : 0) +
+    (m.description.length > 0 ? 1 : 0) +
+    (m.payee !== null ? 1 : 0) +
+    (m.category !== null ? 1 : 0)
+  );
 }
 
 function mappingFor(fields: string[], explicit: ColumnMappingInput | undefined): ColumnMapping | null {

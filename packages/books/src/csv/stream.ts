@@ -102,7 +102,9 @@ class BankCsvStream implements CsvStream {
     const records = assembleLines(sniffed, lines, assembler);
 
     // Everything above the header is the bank's preamble (name, account number, balances).
-    const header = await findHeader(records, this.options.mapping);
+    const header = await findHeader(records, this.options.mapping, (width) => {
+      assembler.expectedFields = width;
+    });
     const headers = header.isData ? [] : header.record.fields.map((h) => h.trim());
     assembler.expectedFields = header.record.fields.length;
     for (const record of header.preamble) {
