@@ -127,8 +127,12 @@ export function words(text: string): string[] {
 
 /** The first two merchant words of the payee (or, without one, the description); "" when nothing is left. */
 export function payeeKey(description: string, payee?: string | null): string {
-  const source = payee && payee.trim() !== "" ? payee : description;
-  const ws = words(source).filter((w) => !NOISE_WORDS.has(w));
+  return payeeKeyOfWords(words(payee && payee.trim() !== "" ? payee : description));
+}
+
+/** {@link payeeKey} from already tokenized {@link words}, for callers that need the words too. */
+export function payeeKeyOfWords(all: readonly string[]): string {
+  const ws = all.filter((w) => !NOISE_WORDS.has(w));
   // A trailing state code and the city before it are location, not merchant ("STARBUCKS 5531 BELLEVUE
   // WA" and "STARBUCKS #12 SEATTLE WA" are one payee); the merchant's first word always survives.
   if (ws.length >= 3 && US_STATES.has(ws[ws.length - 1]!)) {

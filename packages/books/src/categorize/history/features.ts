@@ -1,4 +1,4 @@
-import { NOISE_WORDS, payeeKey, US_STATES, words } from "../payee-key.js";
+import { NOISE_WORDS, payeeKeyOfWords, US_STATES, words } from "../payee-key.js";
 import type { TxnForCategorize } from "../types.js";
 
 /** A string feature, or a character 4-gram packed into a number (6 bits a character; cheaper to hash). */
@@ -24,11 +24,11 @@ function charGrams(word: string, out: Feature[]): void {
  * "AMZN MKTP"); the amount's sign and order of magnitude separate the ambiguous merchants (a $12 and a
  * $1,400 purchase at the same store are rarely the same account).
  */
-export function historyFeatures(
-  txn: TxnForCategorize,
-  key = payeeKey(txn.description, txn.payee),
-): Feature[] {
-  const ws = words(txn.payee ? `${txn.payee} ${txn.description}` : txn.description);
+export function historyFeatures(txn: TxnForCategorize): { key: string; features: Feature[] } {
+  const descriptionWords = words(txn.description);
+  const payeeWords = txn.payee && txn.payee.trim() !== "" ? words(txn.payee) : null;
+  const key = payeeKeyOfWords(payeeWords ?? descriptionWords);
+  const ws = payeeWords ? [...payeeWords, ...descriptionWords] : descriptionWords;
   const out: Feature[] = [];
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i]!;
@@ -41,5 +41,5 @@ export function historyFeatures(
   const dir = txn.amountCents < 0 ? "out" : "in";
   const magnitude = Math.floor(Math.log2(Math.abs(txn.amountCents) / 100 + 1));
   out.push(`d:${dir}`, `a:${dir}${magnitude}`);
-  return out;
+  return { key, features: out };
 }

@@ -1,4 +1,3 @@
-import { payeeKey } from "../payee-key.js";
 import type { Categorization, TxnForCategorize } from "../types.js";
 import { Calibration, type CalibrationJSON } from "./calibration.js";
 import { type Feature, historyFeatures } from "./features.js";
@@ -114,8 +113,7 @@ function build(nb: NaiveBayes, memory: PayeeMemory, calibration: Calibration): H
       return nb.size;
     },
     learn(txn, accountId) {
-      const key = payeeKey(txn.description, txn.payee);
-      const features = historyFeatures(txn, key);
+      const { key, features } = historyFeatures(txn);
       // Calibration needs outcomes, not every outcome: past 1,000 examples, predict one in size/1000
       // (a 10,000-example rebuild predicts ~4,000 times instead of 10,000).
       if (nb.size % Math.max(1, Math.floor(nb.size / 1000)) === 0) {
@@ -127,8 +125,8 @@ function build(nb: NaiveBayes, memory: PayeeMemory, calibration: Calibration): H
       if (key) memory.learn(`${key}|${amountBand(txn)}`, accountId);
     },
     unlearn(txn, accountId) {
-      const key = payeeKey(txn.description, txn.payee);
-      nb.add(historyFeatures(txn, key), accountId, -1);
+      const { key, features } = historyFeatures(txn);
+      nb.add(features, accountId, -1);
       memory.unlearn(key, accountId);
       memory.unlearn(`${key}|${amountBand(txn)}`, accountId);
     },
@@ -136,8 +134,8 @@ function build(nb: NaiveBayes, memory: PayeeMemory, calibration: Calibration): H
       for (const e of examples) model.learn(e.txn, e.accountId);
     },
     predict(txn) {
-      const key = payeeKey(txn.description, txn.payee);
-      const p = rawPredict(txn, historyFeatures(txn, key), key);
+      const { key, features } = historyFeatures(txn);
+      const p = rawPredict(txn, features, key);
       if (!p) return null;
       const confidence = calibration.confidence(p.group, p.raw);
       return { accountId: p.label, confidence, source: "history", reason: p.reason };

@@ -8,7 +8,7 @@
 export type PayeeMemoryJSON = [string, [string, number][]][];
 
 export interface PayeeRecall {
-  /** Accounts with their faded weights, heaviest first. */
+  /** Accounts with their faded weights, in no particular order. */
   ranked: { label: string; weight: number }[];
   total: number;
 }
@@ -48,7 +48,6 @@ export class PayeeMemory {
       total += weight;
       ranked.push({ label, weight });
     }
-    ranked.sort((a, b) => b.weight - a.weight);
     return { ranked, total };
   }
 
