@@ -4,6 +4,7 @@
  */
 const PARTS: Record<string, (filters: readonly string[]) => Promise<void>> = {
   engine: async (filters) => (await import("./engine/index.js")).runEngineBench(filters),
+  books: async (filters) => (await import("../packages/books/bench/upload.js")).runBooksBench(filters),
 };
 
 const [part, ...filters] = process.argv.slice(2);

@@ -155,9 +155,9 @@ export async function insertTransactions(
       .insertInto("transactions")
       .values(values)
       .onConflict((oc) => oc.columns(["company_id", "fingerprint"]).doNothing())
-      .returning("id")
-      .execute();
-    inserted += result.length;
+      .executeTakeFirst();
+    // Skipped rows are not counted: SQLite's changes() and PostgreSQL's rowCount both exclude them.
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
   }
   return { inserted };
 }

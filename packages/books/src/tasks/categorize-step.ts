@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { categorizeBatch } from "../categorize/batch.js";
 import { createLlmCategorizer, type LlmCategorizer } from "../categorize/llm/categorizer.js";
 import type { Categorization, TxnForCategorize } from "../categorize/types.js";
@@ -23,15 +24,28 @@ export async function runCategorizers(
   txns: readonly TxnForCategorize[],
   options: { tenantId: string; llm: LlmCategorizer | null; signal: AbortSignal },
 ): Promise<StepOutput> {
-  const { results, counts } = await categorizeBatch({
-    txns,
-    rules: context.rules,
-    history: context.history.size > 0 ? context.history : null,
-    llm: options.llm ?? NO_LLM,
-    accounts: context.accounts,
-    tenantId: options.tenantId,
-    signal: options.signal,
-  });
+  // The LLM categorizer listens on the signal once per queued request (75 for 3,000 new payees);
+  // a child signal with a higher listener limit keeps Node's leak warning for real leaks.
+  const child = new AbortController();
+  setMaxListeners(1000, child.signal);
+  const forward = () => child.abort(options.signal.reason);
+  if (options.signal.aborted) forward();
+  else options.signal.addEventListener("abort", forward, { once: true });
+  let outcome: Awaited<ReturnType<typeof categorizeBatch>>;
+  try {
+    outcome = await categorizeBatch({
+      txns,
+      rules: context.rules,
+      history: context.history.size > 0 ? context.history : null,
+      llm: options.llm ?? NO_LLM,
+      accounts: context.accounts,
+      tenantId: options.tenantId,
+      signal: child.signal,
+    });
+  } finally {
+    options.signal.removeEventListener("abort", forward);
+  }
+  const { results, counts } = outcome;
   const known = new Set(context.accounts.map((a) => a.id));
   return {
     results: results.map((c) => (c && known.has(c.accountId) ? c : null)),
