@@ -30,6 +30,13 @@ describe("encodings", () => {
     }
   });
 
+  it("recognises UTF-16 LE without a BOM by its zero bytes", async () => {
+    const bytes = new Uint8Array(Buffer.from("Date;Memo;Amount\n2024-01-05;Bäcker;-2,10\n", "utf16le"));
+    const result = await parseBankCsv(bytes);
+    expect(result.encoding).toBe("utf-16le");
+    expect(summary(result)).toEqual([[2, "2024-01-05", -210, "Bäcker"]]);
+  });
+
   it("falls back to Windows-1252 when the bytes are not UTF-8, keeping €, – and umlauts", async () => {
     const result = await importFile("windows-1252.csv");
     expect(result.encoding).toBe("windows-1252");

@@ -35,6 +35,8 @@ describe("parseMoney reads every common bank format into integer cents", () => {
     ["1,234,567", 123456700],
     ["1.234.567,8", 123456780],
     ["1,234", 123400],
+    ["1,23,456.78", 12345678],
+    ["₹1,23,456.78", 12345678],
     ["0.123", '"0.123" has 3 decimal places; amounts must be in whole cents (at most 2)'],
     [".5", 50],
     ["-0.00", 0],
