@@ -10,6 +10,8 @@ export interface JobsTableProps {
   onSelect?: (job: WireJob) => void;
   caption?: string;
   emptyText?: string;
+  /** Leaves out the message and attempts columns, for a narrow list beside a detail view. */
+  compact?: boolean;
 }
 
 /** The dashboard's job list: type, status, progress bar, message, times and attempts. */
@@ -19,6 +21,7 @@ export function JobsTable({
   onSelect,
   caption,
   emptyText = "No jobs yet.",
+  compact = false,
 }: JobsTableProps) {
   if (jobs.length === 0) return <p className="lf-jobs-empty">{emptyText}</p>;
   return (
@@ -29,9 +32,9 @@ export function JobsTable({
           <th scope="col">Job</th>
           <th scope="col">Status</th>
           <th scope="col">Progress</th>
-          <th scope="col">Message</th>
+          {!compact && <th scope="col">Message</th>}
           <th scope="col">Created</th>
-          <th scope="col">Attempts</th>
+          {!compact && <th scope="col">Attempts</th>}
         </tr>
       </thead>
       <tbody>
@@ -67,11 +70,17 @@ export function JobsTable({
                 <span className="lf-jobs__percent">{Math.round(job.progress)}%</span>
               </div>
             </td>
-            <td className="lf-jobs__message">{jobLine(job)}</td>
+            {!compact && (
+              <td className="lf-jobs__message">
+                <span>{jobLine(job)}</span>
+              </td>
+            )}
             <td>{formatTimestamp(job.created_at)}</td>
-            <td>
-              {job.attempts}/{job.max_attempts}
-            </td>
+            {!compact && (
+              <td>
+                {job.attempts}/{job.max_attempts}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -52,7 +52,7 @@ suite(suiteName, () => {
     const title = `Importing ${path.basename(file)}`;
     const card = page.getByRole("region", { name: title }).first();
     await card.waitFor();
-    const href = await card.locator("xpath=..").getByRole("link", { name: "Details" }).getAttribute("href");
+    const href = await card.getByRole("link", { name: "Details" }).getAttribute("href");
     return { card, jobId: decodeURIComponent(href?.split("/").pop() ?? "") };
   };
 
@@ -101,7 +101,10 @@ suite(suiteName, () => {
     const { card, jobId } = await uploadFile(file);
     jobIds.upload = jobId;
     expect(jobId).toMatch(/^job_/);
-    await card.getByRole("status").filter({ hasText: "Complete" }).waitFor({ timeout: 30_000 });
+    await card
+      .getByRole("status")
+      .filter({ hasText: /^Complete$/ })
+      .waitFor({ timeout: 30_000 });
     const bar = card.getByRole("progressbar");
     expect(await bar.getAttribute("aria-valuenow")).toBe("100");
     const summary = card.locator("dl");

@@ -87,6 +87,7 @@ export function BackgroundJobsPage({ jobId }: { jobId: string | null }) {
           <JobsTable
             jobs={jobs}
             selectedId={jobId}
+            compact={jobId !== null}
             onSelect={(job) => open(job.id)}
             emptyText={
               list.loading

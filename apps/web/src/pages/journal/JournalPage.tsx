@@ -11,6 +11,7 @@ export function JournalPage() {
   const balance = useResource(key && `tb:${key}`, () => api.trialBalance(key ?? ""));
   const journal = useResource(key && `je:${key}`, () => api.journal(key ?? ""));
   const [exportError, setExportError] = useState<string | null>(null);
+  const [allAccounts, setAllAccounts] = useState(false);
 
   const download = async (format: "csv" | "beancount") => {
     if (!key) return;
@@ -28,6 +29,10 @@ export function JournalPage() {
 
   if (!company) return null;
   const tb = balance.data;
+  // A default chart has ~20 accounts; most are untouched at first and only add noise.
+  const active = (tb?.rows ?? []).filter((r) => r.debit_cents !== 0 || r.credit_cents !== 0);
+  const shownRows = allAccounts ? (tb?.rows ?? []) : active;
+  const hidden = (tb?.rows.length ?? 0) - active.length;
   return (
     <section className="page">
       <div className="page__header">
@@ -78,7 +83,7 @@ export function JournalPage() {
             </tr>
           </thead>
           <tbody>
-            {(tb?.rows ?? []).map((row) => (
+            {shownRows.map((row) => (
               <tr key={row.account_id}>
                 <td>
                   {row.code} · {row.name}
@@ -103,8 +108,17 @@ export function JournalPage() {
             </tfoot>
           )}
         </table>
-        {tb && tb.rows.length === 0 && <p className="empty">No entries yet.</p>}
+        {tb && shownRows.length === 0 && <p className="empty">No entries yet.</p>}
       </div>
+      {hidden > 0 && (
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          onClick={() => setAllAccounts((v) => !v)}
+        >
+          {allAccounts ? "Hide accounts without activity" : `Show ${hidden} accounts without activity`}
+        </button>
+      )}
 
       <h2>Journal entries</h2>
       <div className="card card--flush">
