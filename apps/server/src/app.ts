@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { BooksDb } from "@ledgerflow/books";
 import type { JobStatus, Queue } from "@ledgerflow/jobs";
-import { createJobRoutes, errorBody, validationHook } from "@ledgerflow/jobs/http";
+import { createJobRoutes, errorBody, type JobRoutesQueue, validationHook } from "@ledgerflow/jobs/http";
 import type { ErrorHandler } from "hono";
 import type { Logger } from "pino";
 import type { AppEnv } from "./context.js";
@@ -38,6 +38,11 @@ export interface AppOptions {
   countAllJobs?: () => Promise<Record<JobStatus, number>>;
   /** Interval of the SSE keep-alive comment; default 15 s. */
   sseHeartbeatMs?: number;
+  /**
+   * Where the SSE route listens for a job's changes. Default `queue.subscribe`; the server passes an
+   * event hub that also carries the worker thread's events.
+   */
+  subscribe?: JobRoutesQueue["subscribe"];
 }
 
 export interface App {
@@ -72,7 +77,7 @@ export function createApp(options: AppOptions): App {
   app.route(
     "/",
     createJobRoutes({
-      queue,
+      queue: jobRoutesQueue(queue, options.subscribe),
       resolveTenant: (c) => (c as unknown as { var: { tenantId: string } }).var.tenantId,
       onError: onAppError as unknown as ErrorHandler,
       ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
@@ -97,6 +102,18 @@ export function createApp(options: AppOptions): App {
   app.get("/docs", (c) => c.html(DOCS_HTML));
   mountWebApp(app, options.webDist ?? null);
   return { app, metrics };
+}
+
+function jobRoutesQueue(queue: Queue, subscribe?: JobRoutesQueue["subscribe"]): JobRoutesQueue {
+  return {
+    get: (tenantId, id) => queue.get(tenantId, id),
+    list: (query) => queue.list(query),
+    counts: (tenantId, type) => queue.counts(tenantId, type),
+    cancel: (tenantId, id) => queue.cancel(tenantId, id),
+    retry: (tenantId, id) => queue.retry(tenantId, id),
+    delete: (tenantId, id) => queue.delete(tenantId, id),
+    subscribe: subscribe ?? ((jobId, listener) => queue.subscribe(jobId, listener)),
+  };
 }
 
 async function countJobsOfAllTenants(db: BooksDb, queue: Queue): Promise<Record<JobStatus, number>> {

@@ -46,6 +46,8 @@ const EnvSchema = z
     LLM_API_KEY: optionalText,
     LLM_MODEL: optionalText,
     WORKER_CONCURRENCY: int(1, 256).default(4),
+    /** thread: the worker runs on its own thread so long jobs never stall the API; inline: same thread. */
+    WORKER_MODE: z.enum(["thread", "inline"], { error: "must be thread or inline" }).default("thread"),
     JOB_RETENTION_HOURS: z.coerce
       .number({ error: "must be a number of hours" })
       .positive({ error: "must be a positive number of hours" })
@@ -85,6 +87,7 @@ export interface Config {
   demoToken: string | undefined;
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   workerConcurrency: number;
+  workerMode: "thread" | "inline";
   jobRetentionMs: number;
   uploadMaxBytes: number;
   rateLimit: { burst: number; perSecond: number };
@@ -125,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoToken: e.LEDGERFLOW_DEMO_TOKEN,
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerMode: e.WORKER_MODE,
     jobRetentionMs: Math.round(e.JOB_RETENTION_HOURS * 3_600_000),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     rateLimit: { burst: e.RATE_LIMIT_BURST, perSecond: e.RATE_LIMIT_PER_SECOND },

@@ -1,16 +1,21 @@
+import type { Server } from "node:http";
 import { serve as serveHttp } from "@hono/node-server";
-import { createWorker, startSweeper, type Worker } from "@ledgerflow/jobs";
+import { createWorker, startSweeper } from "@ledgerflow/jobs";
 import { createApp } from "../app.js";
 import type { Config } from "../config.js";
 import { seedDemoTenant } from "../domain/demo.js";
 import { createLogger } from "../logger.js";
+import { createEventHub } from "../runtime/event-hub.js";
 import { openRuntime } from "../runtime/open.js";
+import { startWorkerThread } from "../runtime/worker-thread.js";
 import { onShutdownSignal } from "./signals.js";
 import { taskLogger } from "./task-logger.js";
 
 /**
- * `ledgerflow serve`: API + worker + retention sweeper in one process. SIGTERM/SIGINT: stop
- * accepting connections and claims, let running jobs finish within the grace period, then exit.
+ * `ledgerflow serve`: API + worker + retention sweeper in one process. The worker runs on a thread
+ * of its own (WORKER_MODE=thread, the default, for any store another connection can read), so a
+ * long import never delays a status poll. SIGTERM/SIGINT: stop accepting connections and claims,
+ * let running jobs finish within the grace period, then exit.
  */
 export async function serveCommand(
   config: Config,
@@ -19,6 +24,7 @@ export async function serveCommand(
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
   const demo = await seedDemoTenant(runtime.db, config.demoToken);
+  const hub = createEventHub(runtime.queue);
   const { app, metrics } = createApp({
     db: runtime.db,
     queue: runtime.queue,
@@ -27,19 +33,12 @@ export async function serveCommand(
     uploadMaxBytes: config.uploadMaxBytes,
     rateLimit: config.rateLimit,
     webDist: options.webDist,
+    subscribe: hub.subscribe,
   });
-  const offMetrics = runtime.queue.onEvent(metrics.observeJobEvent);
-  let worker: Worker | null = null;
-  let sweeper: ReturnType<typeof startSweeper> | null = null;
-  if (options.worker) {
-    worker = createWorker(runtime.queue, {
-      concurrency: config.workerConcurrency,
-      shutdownGraceMs: config.shutdownGraceMs,
-      logger: taskLogger(logger),
-    });
-    worker.start();
-    sweeper = startSweeper(runtime.queue, { logger: taskLogger(logger) });
-  }
+  const offMetrics = hub.onEvent(metrics.observeJobEvent);
+
+  const stopWorker = await startJobWorker(config, runtime, options.worker, hub.publish, logger);
+  const sweeper = options.worker ? startSweeper(runtime.queue, { logger: taskLogger(logger) }) : null;
 
   const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
     const s = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -54,13 +53,16 @@ export async function serveCommand(
       `${JSON.stringify({ url, token: demo.token, tenant_id: demo.tenantId, company_id: demo.companyId })}\n`,
     );
   } else {
+    const worker = !options.worker
+      ? "no worker (--no-worker)"
+      : `worker with ${config.workerConcurrency} slots${runtime.queue.store.capabilities.durable && config.workerMode === "thread" ? " on its own thread" : ""}`;
     process.stdout.write(
       [
         "",
         `  Ledgerflow is running at ${url}`,
         `  Sign in with the token: ${demo.token}`,
         `  Demo company: ${demo.companyId}    API docs: ${url}/docs`,
-        `  Jobs store: ${runtime.queue.store.name}${options.worker ? `, worker with ${config.workerConcurrency} slots` : ", no worker (--no-worker)"}`,
+        `  Jobs store: ${runtime.queue.store.name}, ${worker}`,
         "",
         "",
       ].join("\n"),
@@ -68,14 +70,46 @@ export async function serveCommand(
   }
 
   onShutdownSignal(logger, async () => {
-    // Stop accepting first; open keep-alive and SSE connections are closed so close() can finish.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-    await Promise.all([worker?.stop(), sweeper?.stop()]);
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    // Stop accepting first; idle keep-alive connections are closed now, busy ones once answered.
+    const http = server as Server;
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeIdleConnections();
+    await Promise.all([stopWorker(), sweeper?.stop()]);
+    // Whatever is still open now (SSE streams, slow clients) is cut so the process can end.
+    http.closeAllConnections();
     await closed;
     offMetrics();
     await runtime.close();
     process.stdout.write("Ledgerflow stopped.\n");
   });
+}
+
+type Runtime = Awaited<ReturnType<typeof openRuntime>>;
+
+/** Starts the worker as configured; returns how to stop it (a no-op with --no-worker). */
+async function startJobWorker(
+  config: Config,
+  runtime: Runtime,
+  enabled: boolean,
+  publish: (event: Parameters<ReturnType<typeof createEventHub>["publish"]>[0]) => void,
+  logger: ReturnType<typeof createLogger>,
+): Promise<() => Promise<void>> {
+  if (!enabled) return async () => undefined;
+  const { capabilities } = runtime.queue.store;
+  // A memory store lives in this thread's heap: its worker must too.
+  if (config.workerMode === "thread" && capabilities.durable) {
+    const thread = startWorkerThread(config, {
+      forwardEvents: !capabilities.crossProcessEvents,
+      onEvent: publish,
+    });
+    await thread.ready;
+    return () => thread.stop();
+  }
+  const worker = createWorker(runtime.queue, {
+    concurrency: config.workerConcurrency,
+    shutdownGraceMs: config.shutdownGraceMs,
+    logger: taskLogger(logger),
+  });
+  worker.start();
+  return () => worker.stop();
 }
