@@ -66,6 +66,20 @@ async function until(db: Database.Database, done: (complete: number) => boolean,
   }
 }
 
+/** "<jobId> <attempt>" lines of several files → attempts per job id (a torn last line is skipped). */
+function readRecords(files: string[]): Map<string, string[]> {
+  const perJob = new Map<string, string[]>();
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const [jobId, attempt, ...rest] = line.split(" ");
+      if (jobId === undefined || jobId === "" || attempt === undefined || rest.length > 0) continue;
+      perJob.set(jobId, [...(perJob.get(jobId) ?? []), attempt]);
+    }
+  }
+  return perJob;
+}
+
 describe("sqlite store shared by several processes", () => {
   it("lets several processes initialise one new file at the same time", async () => {
     dir = mkdtempSync(join(tmpdir(), "lf-mp-init-"));
@@ -81,7 +95,7 @@ describe("sqlite store shared by several processes", () => {
     }
   });
 
-  it("runs 2,000 jobs on 3 worker processes, one SIGKILLed mid-run: all complete, none completes twice", async () => {
+  it("runs 2,000 jobs on 3 worker processes, one SIGKILLed and one frozen past its leases: all complete, none twice", async () => {
     dir = mkdtempSync(join(tmpdir(), "lf-mp-"));
     const path = join(dir, "jobs.sqlite");
     const store = createSqliteStore({ path });
@@ -99,13 +113,30 @@ describe("sqlite store shared by several processes", () => {
     await store.close();
 
     const logs = [0, 1, 2].map((i) => join(dir, `completions-${i}.log`));
-    const workers = logs.map((log) => startProcess(["work", path, log]));
+    const workers = logs.map((log, i) => startProcess(["work", path, log, `w${i}`]));
     await Promise.all(workers.map((w) => w.ready));
     const db = new Database(path, { readonly: true });
     try {
       const killedAt = await until(db, (complete) => complete >= JOBS / 4, 20_000);
       workers[0]!.child.kill("SIGKILL");
       expect(killedAt).toBeLessThan(JOBS);
+
+      // A worker that stalls (GC pause, swapped out) past its leases must not overwrite the jobs'
+      // new owners when it wakes up: freeze w1 until one of the jobs it held runs under another worker.
+      await until(db, (complete) => complete >= JOBS / 2, 20_000);
+      workers[1]!.child.kill("SIGSTOP");
+      const heldByFrozen = db
+        .prepare("SELECT id FROM jobs WHERE status = 'running' AND lease_owner = 'w1'")
+        .pluck()
+        .all() as string[];
+      expect(heldByFrozen.length).toBeGreaterThan(0);
+      const runningElsewhere = db
+        .prepare(
+          "SELECT count(*) FROM jobs WHERE id IN (SELECT value FROM json_each(?)) AND status = 'running' AND lease_owner <> 'w1'",
+        )
+        .pluck();
+      await until(db, () => (runningElsewhere.get(JSON.stringify(heldByFrozen)) as number) > 0, 20_000);
+      workers[1]!.child.kill("SIGCONT");
 
       await until(db, (complete) => complete === JOBS, 25_000);
       await Promise.all(
@@ -115,15 +146,12 @@ describe("sqlite store shared by several processes", () => {
         }),
       );
 
-      const recorded = logs
-        .filter((log) => existsSync(log))
-        .flatMap((log) => readFileSync(log, "utf8").split("\n"))
-        .map((line) => line.split(" "))
-        .filter((parts) => parts.length === 2 && parts[0] !== "");
-      const perJob = new Map<string, string[]>();
-      for (const [jobId, attempt] of recorded) perJob.set(jobId!, [...(perJob.get(jobId!) ?? []), attempt!]);
+      const perJob = readRecords(logs);
       const twice = [...perJob].filter(([, attempts]) => attempts.length > 1);
       expect(twice).toEqual([]);
+      // The frozen worker's handlers did finish after waking — and their completions were refused.
+      const ran = readRecords(logs.map((log) => `${log}.ran`));
+      for (const jobId of heldByFrozen) expect(ran.get(jobId)?.length ?? 0).toBeGreaterThanOrEqual(2);
 
       const finals = db.prepare("SELECT id, status, attempts FROM jobs").all() as Array<{
         id: string;
@@ -139,5 +167,5 @@ describe("sqlite store shared by several processes", () => {
     } finally {
       db.close();
     }
-  });
+  }, 60_000);
 });
