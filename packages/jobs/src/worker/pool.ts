@@ -262,33 +262,26 @@ class WorkerPool implements Worker, RunHost {
     }
   }
 
-  private complete(run: JobRun, value: unknown): Promise<boolean> {
-    const result = (value === undefined ? null : value) as JobRecord["result"];
-    const write = () => this.store.complete(run.lease, result, this.clock.now(), this.queue.retentionMs);
+  /** The last progress value is written before the outcome (no closure: this runs once per job). */
+  private async complete(run: JobRun, value: unknown): Promise<void> {
     const settling = run.settleProgress();
-    return settling === undefined ? write() : settling.then(write);
+    if (settling !== undefined) await settling;
+    const result = (value === undefined ? null : value) as JobRecord["result"];
+    await this.store.complete(run.lease, result, this.clock.now(), this.queue.retentionMs);
   }
 
-  private fail(run: JobRun, error: unknown): Promise<boolean> {
-    const write = () => {
-      const now = this.clock.now();
-      const decision = decideFailure(run.job, run.task, error, now, this.options.random ?? Math.random);
-      if (decision.retryAt === undefined) {
-        this.logger.warn("Job failed", {
-          jobId: run.jobId,
-          type: run.job.type,
-          error: decision.error.message,
-        });
-      }
-      const retentionMs = this.queue.retentionMs;
-      const options =
-        decision.retryAt === undefined
-          ? { now, retentionMs }
-          : { retryAt: decision.retryAt, now, retentionMs };
-      return this.store.fail(run.lease, decision.error, options);
-    };
+  private async fail(run: JobRun, error: unknown): Promise<void> {
     const settling = run.settleProgress();
-    return settling === undefined ? write() : settling.then(write);
+    if (settling !== undefined) await settling;
+    const now = this.clock.now();
+    const decision = decideFailure(run.job, run.task, error, now, this.options.random ?? Math.random);
+    if (decision.retryAt === undefined) {
+      this.logger.warn("Job failed", { jobId: run.jobId, type: run.job.type, error: decision.error.message });
+    }
+    const retentionMs = this.queue.retentionMs;
+    const options =
+      decision.retryAt === undefined ? { now, retentionMs } : { retryAt: decision.retryAt, now, retentionMs };
+    await this.store.fail(run.lease, decision.error, options);
   }
 
   private free(run: JobRun): void {

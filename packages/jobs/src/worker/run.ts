@@ -37,6 +37,7 @@ export class JobRun implements TaskContext<unknown> {
   readonly attempt: number;
   readonly jobId: string;
   readonly tenantId: string;
+  /** A plain object, not the run itself: stores may copy or serialise what they are given. */
   readonly lease: Lease;
   /** Set once the attempt's outcome was decided (by the handler or from outside); later ones are ignored. */
   settled = false;
