@@ -1,10 +1,15 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { normalizePayee } from "../csv/normalize.js";
 import { type Evaluation, evaluate, type LabeledTxn } from "./evaluate.js";
 import { parseAmountCents, readCsv } from "./read-csv.js";
 
-const USAGE =
-  "usage: eval FILE --description COL --label COL --date COL [--payee COL] [--amount COL] [--train-share 0.7]";
+const USAGE = `usage: eval FILE --description COL --label COL --date COL [options]
+  --payee COL                 a payee column, when the file has one
+  --payee-from-description    fill the payee the way the CSV importer does (normalizePayee)
+  --amount COL                the signed amount (default: a column named "amount", if any)
+  --train-share 0.7           share of rows, oldest first, to train on
+  --online                    learn each test row after predicting it (a bookkeeper confirming)`;
 
 export function loadLabeled(
   file: string,
@@ -45,7 +50,7 @@ export function loadLabeled(
 export function formatEvaluation(e: Evaluation): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
   const lines = [
-    `train ${e.train} rows (first ${Math.round(e.trainShare * 100)}% by date), test ${e.test} rows, ${e.labels} labels`,
+    `train ${e.train} rows (first ${Math.round(e.trainShare * 100)}% by date), test ${e.test} rows${e.online ? " (learned after each prediction)" : ""}, ${e.labels} labels`,
     "",
     `${"model".padEnd(26)}${"accuracy".padStart(9)}${"cover≥0.8".padStart(11)}${"acc≥0.8".padStart(9)}${"ECE".padStart(7)}${"train cpu".padStart(11)}`,
   ];
@@ -68,6 +73,8 @@ export function main(argv: string[]): number {
       payee: { type: "string" },
       amount: { type: "string" },
       "train-share": { type: "string" },
+      "payee-from-description": { type: "boolean" },
+      online: { type: "boolean" },
     },
   });
   const file = positionals[0];
@@ -82,6 +89,14 @@ export function main(argv: string[]): number {
     payee: values.payee,
     amount: values.amount,
   });
-  console.log(formatEvaluation(evaluate(data, Number(values["train-share"] ?? 0.7))));
+  if (values["payee-from-description"]) {
+    for (const { txn } of data) txn.payee = txn.payee ?? (normalizePayee(txn.description) || null);
+  }
+  const trainShare = Number(values["train-share"] ?? 0.7);
+  if (!(trainShare > 0 && trainShare < 1)) {
+    console.error(`--train-share must be between 0 and 1, got ${values["train-share"]}`);
+    return 2;
+  }
+  console.log(formatEvaluation(evaluate(data, { trainShare, online: values.online ?? false })));
   return 0;
 }

@@ -18,6 +18,7 @@ export interface Evaluation {
   train: number;
   test: number;
   trainShare: number;
+  online: boolean;
   labels: number;
   rows: EvaluationRow[];
 }
@@ -35,7 +36,18 @@ export function historyPredictor(): Predictor {
  * Replays labeled transactions in date order: every predictor learns the first `trainShare` and is scored
  * on the rest, so no predictor ever sees the future (renamed merchants and new payees stay unseen).
  */
-export function evaluate(data: readonly LabeledTxn[], trainShare = 0.7): Evaluation {
+export interface EvaluateOptions {
+  /** Share of the rows, oldest first, to train on. Default 0.7. */
+  trainShare?: number;
+  /**
+   * Learn each test row right after predicting it, as when a bookkeeper confirms or corrects every
+   * categorization. Off by default: the headline figures never learn from the test rows.
+   */
+  online?: boolean;
+}
+
+export function evaluate(data: readonly LabeledTxn[], options: EvaluateOptions = {}): Evaluation {
+  const trainShare = options.trainShare ?? 0.7;
   const ordered = data
     .map((d, i) => ({ d, i }))
     .sort((a, b) => (a.d.txn.date < b.d.txn.date ? -1 : a.d.txn.date > b.d.txn.date ? 1 : a.i - b.i))
@@ -53,9 +65,10 @@ export function evaluate(data: readonly LabeledTxn[], trainShare = 0.7): Evaluat
     predictor.train(train);
     const used = process.cpuUsage(started);
     const trainMs = (used.user + used.system) / 1000;
-    const outcomes: Outcome[] = test.map(({ txn, accountId }) => {
-      const p = predictor.predict(txn);
-      return { predicted: p?.accountId ?? null, confidence: p?.confidence ?? 0, actual: accountId };
+    const outcomes: Outcome[] = test.map((example) => {
+      const p = predictor.predict(example.txn);
+      if (options.online) predictor.train([example]);
+      return { predicted: p?.accountId ?? null, confidence: p?.confidence ?? 0, actual: example.accountId };
     });
     rows.push({ name: predictor.name, trainMs, ...score(outcomes) });
   }
@@ -63,6 +76,7 @@ export function evaluate(data: readonly LabeledTxn[], trainShare = 0.7): Evaluat
     train: train.length,
     test: test.length,
     trainShare,
+    online: options.online ?? false,
     labels: new Set(data.map((d) => d.accountId)).size,
     rows,
   };
