@@ -5,6 +5,9 @@
 const PARTS: Record<string, (filters: readonly string[]) => Promise<void>> = {
   engine: async (filters) => (await import("./engine/index.js")).runEngineBench(filters),
   books: async (filters) => (await import("../packages/books/bench/upload.js")).runBooksBench(filters),
+  http: async () => {
+    await (await import("../apps/server/bench/http.js")).runHttpBench();
+  },
 };
 
 const [part, ...filters] = process.argv.slice(2);
