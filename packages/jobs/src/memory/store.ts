@@ -34,7 +34,8 @@ const key = (tenantId: string, k: string) => `${tenantId}\u0000${k}`;
 /**
  * The reference JobStore: everything in process memory, events delivered synchronously. Jobs die with
  * the process. Indexed for the hot path: a heap of pending jobs per type, maps for idempotency and
- * dedupe keys, and the set of running jobs so reclaiming leases never scans everything. Retention
+ * dedupe keys, and a small map of running jobs: lease checks (every heartbeat, progress write and
+ * completion) look there instead of in the map of all jobs, and reclaim never scans everything. Retention
  * scans all jobs once per sweep instead: a few ms per 100k jobs each minute was cheaper than keeping a
  * set of finished jobs up to date on every completion (measured: ~25 % more no-op jobs per CPU-second).
  */
@@ -50,7 +51,7 @@ export class MemoryJobStore implements JobStore {
   private readonly pendingByType = new Map<string, PendingQueue<StoredJob>>();
   private readonly idempotency = new Map<string, StoredJob>();
   private readonly dedupe = new Map<string, StoredJob>();
-  private readonly running = new Set<StoredJob>();
+  private readonly running = new Map<string, StoredJob>();
   private readonly listeners = new Set<JobEventListener>();
   private seq = 0;
 
@@ -83,7 +84,7 @@ export class MemoryJobStore implements JobStore {
       job.updatedAt = now;
       // A new attempt starts its progress afresh (monotonic within an attempt).
       job.progress = 0;
-      this.running.add(job);
+      this.running.set(job.id, job);
       claimed.push(snapshot(job));
       this.emit("started", job);
     }
@@ -246,7 +247,7 @@ export class MemoryJobStore implements JobStore {
     retryAt: (job: JobRecord) => number,
   ): Promise<number> {
     let reclaimed = 0;
-    for (const job of this.running) {
+    for (const job of this.running.values()) {
       if (job.leaseExpiresAt === null || job.leaseExpiresAt >= now) continue;
       reclaimed += 1;
       if (job.attempts < job.maxAttempts) {
@@ -363,7 +364,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   private held(lease: Lease): StoredJob | undefined {
-    const job = this.jobs.get(lease.jobId);
+    const job = this.running.get(lease.jobId);
     if (
       job === undefined ||
       job.status !== "running" ||
@@ -392,7 +393,7 @@ export class MemoryJobStore implements JobStore {
     job.leaseOwner = null;
     job.leaseExpiresAt = null;
     job.updatedAt = now;
-    this.running.delete(job);
+    this.running.delete(job.id);
     this.pushPending(job, now);
   }
 
@@ -403,7 +404,7 @@ export class MemoryJobStore implements JobStore {
     job.finishedAt = now;
     job.expiresAt = now + retentionMs;
     job.updatedAt = now;
-    this.running.delete(job);
+    this.running.delete(job.id);
     if (job.dedupeKey !== null) {
       const k = key(job.tenantId, job.dedupeKey);
       if (this.dedupe.get(k) === job) this.dedupe.delete(k);
