@@ -107,6 +107,15 @@ describe("LLM categorizer", () => {
     expect(result.results[0]?.accountId).toBe("acc_software");
   });
 
+  it("still answers when the cache store fails (a miss on read, skipped on write)", async () => {
+    const broken = {
+      get: () => Promise.reject(new Error("db down")),
+      set: () => Promise.reject(new Error("db down")),
+    };
+    const result = await categorizer({ cache: broken }).categorize({ txns: [txn(1)], accounts });
+    expect(result).toMatchObject({ status: "ok", results: [{ accountId: "acc_meals" }] });
+  });
+
   it("retries a 429 after the server's Retry-After and then succeeds", async () => {
     server.script({ status: 429, headers: { "retry-after-ms": "80" } });
     const result = await categorizer({ backoff: { baseMs: 1, capMs: 1 } }).categorize({

@@ -8,10 +8,11 @@ import { PayeeMemory, type PayeeMemoryJSON } from "./payee-memory.js";
  * The history categorizer: payee memory and a naive Bayes text model, combined, with a confidence
  * calibrated on its own held-out outcomes (see calibration.ts).
  *
- * Combination: when the payee was seen before, its memory is the evidence and the text model only breaks
- * ties — the probability of each account is (memory weight + β × text probability) / (memory total + β),
- * so a payee always booked to one account wins, and an ambiguous one (a marketplace booked to three
- * accounts) defers to the text model, which also sees the amount. An unseen payee gets the text model alone.
+ * Combination: when the payee was seen before (at this amount band if possible, else at any amount), its
+ * memory is the evidence and the text model tips the balance — the probability of each account is
+ * (memory weight + TEXT_WEIGHT × text probability) / (memory total + TEXT_WEIGHT), so a payee always
+ * booked to one account wins, and an ambiguous one (a marketplace booked to three accounts) defers to
+ * the text model, which also sees the amount. An unseen payee gets the text model alone.
  */
 
 export interface HistoryExample {

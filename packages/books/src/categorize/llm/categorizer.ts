@@ -57,6 +57,22 @@ export function createLlmCategorizer(config: LlmConfig | null): LlmCategorizer {
     timeout: config.timeoutMs ?? 30_000,
   });
   const cache = config.cache ?? createLruCache();
+  // The cache saves calls; it must never cost answers. A failing store (a database that is down)
+  // counts as a miss on read and is skipped on write.
+  const cacheGet = async (scope: string, key: string) => {
+    try {
+      return await cache.get(scope, key);
+    } catch {
+      return undefined;
+    }
+  };
+  const cacheSet = async (scope: string, key: string, answer: CachedAnswer) => {
+    try {
+      await cache.set(scope, key, answer);
+    } catch {
+      // best effort, see above
+    }
+  };
   const limit = createLimiter(config.concurrency ?? 3);
   const batchSize = Math.max(1, config.batchSize ?? 40);
   const maxConfidence = config.maxConfidence ?? 0.9;
@@ -83,7 +99,7 @@ export function createLlmCategorizer(config: LlmConfig | null): LlmCategorizer {
       for (let i = 0; i < txns.length; i++) {
         const key = payeeKey(txns[i]!.description, txns[i]!.payee);
         if (key) {
-          const cached = await cache.get(scope, key);
+          const cached = await cacheGet(scope, key);
           if (cached && accountIds.has(cached.accountId)) {
             results[i] = fromCache(cached, key);
             cacheHits++;
@@ -125,7 +141,7 @@ export function createLlmCategorizer(config: LlmConfig | null): LlmCategorizer {
                   confidence,
                   reason: answer.reason,
                 };
-                if (!key.startsWith("\u0000")) await cache.set(scope, key, cached);
+                if (!key.startsWith("\u0000")) await cacheSet(scope, key, cached);
                 for (const i of members) {
                   results[i] = {
                     accountId: answer.account_id,
