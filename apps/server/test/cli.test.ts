@@ -1,0 +1,71 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createCompany, createTenant, migrateToLatest, openBooksDb } from "@ledgerflow/books";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "./support/start-process.js";
+
+const BIN = path.join(REPO_ROOT, "apps/server/bin/ledgerflow.mjs");
+const FIXTURE = path.join(REPO_ROOT, "apps/server/test/fixtures/small-bank.csv");
+let dataDir: string;
+
+function ledgerflow(...args: string[]) {
+  const run = spawnSync("node", [BIN, ...args], {
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "ledgerflow-cli-"));
+  const db = openBooksDb({ url: path.join(dataDir, "ledgerflow.db") });
+  await migrateToLatest(db);
+  await createTenant(db, { id: "ten_cli", name: "CLI" });
+  await createCompany(db, "ten_cli", { id: "co_cli", name: "CLI Ltd" });
+  await db.destroy();
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("the ledgerflow CLI", () => {
+  it("imports a CSV to completion and prints the job with its counts (--json)", () => {
+    const run = ledgerflow("import", FIXTURE, "--company", "co_cli", "--json");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const job = JSON.parse(run.stdout);
+    expect(job).toMatchObject({ type: "upload_and_categorize", status: "complete", progress: 100 });
+    expect(job.result).toMatchObject({ parsed: 8, inserted: 8 });
+
+    const listed = JSON.parse(ledgerflow("jobs", "ls", "--json").stdout);
+    expect(listed).toEqual([
+      expect.objectContaining({ id: job.id, tenant_id: "ten_cli", status: "complete" }),
+    ]);
+    const shown = JSON.parse(ledgerflow("jobs", "show", job.id, "--json").stdout);
+    expect(shown).toMatchObject({ id: job.id, result: { parsed: 8 } });
+  });
+
+  it("refuses to import for an unknown company with one clear line", () => {
+    const run = ledgerflow("import", FIXTURE, "--company", "co_nope");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^ledgerflow: No company co_nope/);
+  });
+
+  it("creates a tenant and prints its token once", () => {
+    const run = ledgerflow("tenants", "create", "Acme", "--json");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      tenant_id: expect.any(String),
+      name: "Acme",
+      token: expect.stringMatching(/^lf_/),
+    });
+  });
+
+  it("prints usage for --help and fails on an unknown command", () => {
+    expect(ledgerflow("--help").stdout).toContain("import FILE --company ID");
+    const bad = ledgerflow("frobnicate");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('unknown command "frobnicate"');
+  });
+});
