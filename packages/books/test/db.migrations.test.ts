@@ -11,12 +11,28 @@ interface SchemaShape {
 }
 
 async function describeSchema(db: BooksDb, schema: string | null): Promise<SchemaShape> {
+  // Catalog queries scoped to this test's schema: Kysely's introspector reads every schema, which
+  // races with other tests dropping theirs.
   const tables: SchemaShape["tables"] = {};
-  for (const table of await db.introspection.getTables()) {
-    if (table.name.startsWith(MIGRATION_TABLE)) continue;
-    // PostgreSQL introspection lists every schema; other packages' tables live in public.
-    if (schema !== null && table.schema !== schema) continue;
-    tables[table.name] = Object.fromEntries(table.columns.map((c) => [c.name, { nullable: c.isNullable }]));
+  const add = (table: string, column: string, nullable: boolean) => {
+    if (table.startsWith(MIGRATION_TABLE)) return;
+    tables[table] = { ...tables[table], [column]: { nullable } };
+  };
+  if (dialectOf(db) === "postgres") {
+    const result = await sql<{ table_name: string; column_name: string; is_nullable: string }>`
+      select table_name, column_name, is_nullable from information_schema.columns
+      where table_schema = ${schema}`.execute(db);
+    for (const r of result.rows) add(r.table_name, r.column_name, r.is_nullable === "YES");
+  } else {
+    const names = await sql<{ name: string }>`
+      select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
+    for (const { name } of names.rows) {
+      const columns = await sql<{
+        name: string;
+        notnull: number;
+      }>`select name, "notnull" from pragma_table_info(${name})`.execute(db);
+      for (const c of columns.rows) add(name, c.name, c.notnull === 0);
+    }
   }
   let indexes: string[];
   if (dialectOf(db) === "postgres") {
