@@ -1,4 +1,6 @@
-import type { JobRecord, JobStatus, ListQuery } from "../types.js";
+import { JobsError } from "../errors.js";
+import type { JobRecord, JobStatus, ListPage, ListQuery } from "../types.js";
+import { type StoredJob, snapshot } from "./record.js";
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;
@@ -45,4 +47,38 @@ export function statusFilter(status: ListQuery["status"]): ((s: JobStatus) => bo
   if (typeof status === "string") return (s) => s === status;
   const set = new Set<JobStatus>(status);
   return (s) => set.has(s);
+}
+
+/** One page of a tenant's jobs, filtered and newest first. Scans: the memory store is for tests and demos. */
+export function listJobs(jobs: Iterable<StoredJob>, query: ListQuery): ListPage {
+  const limit = clampListLimit(query.limit);
+  const matchesStatus = statusFilter(query.status);
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  if (query.cursor && cursor === null) {
+    throw new JobsError("invalid_input", "The list cursor is not valid; start again without a cursor.");
+  }
+  const matches: StoredJob[] = [];
+  for (const job of jobs) {
+    if (job.tenantId !== query.tenantId) continue;
+    if (query.type !== undefined && job.type !== query.type) continue;
+    if (matchesStatus !== null && !matchesStatus(job.status)) continue;
+    if (cursor !== null && !isAfterCursor(job, cursor)) continue;
+    matches.push(job);
+  }
+  matches.sort(newestFirst);
+  const page = matches.slice(0, limit).map(snapshot);
+  const last = page[page.length - 1];
+  return { jobs: page, nextCursor: matches.length > limit && last ? encodeCursor(last) : null };
+}
+
+export function countJobs(
+  jobs: Iterable<StoredJob>,
+  tenantId: string,
+  type?: string,
+): Record<JobStatus, number> {
+  const counts: Record<JobStatus, number> = { pending: 0, running: 0, complete: 0, failed: 0, cancelled: 0 };
+  for (const job of jobs) {
+    if (job.tenantId === tenantId && (type === undefined || job.type === type)) counts[job.status] += 1;
+  }
+  return counts;
 }

@@ -18,18 +18,10 @@ import type {
   StoreCapabilities,
   Unsubscribe,
 } from "../types.js";
-import {
-  clampListLimit,
-  decodeCursor,
-  encodeCursor,
-  isAfterCursor,
-  newestFirst,
-  statusFilter,
-} from "./list.js";
+import { KeyIndex } from "./keys.js";
+import { countJobs, listJobs } from "./list.js";
 import { PendingQueue } from "./pending.js";
 import { type StoredJob, snapshot } from "./record.js";
-
-const key = (tenantId: string, k: string) => `${tenantId}\u0000${k}`;
 
 /**
  * The reference JobStore: everything in process memory, events delivered synchronously. Jobs die with
@@ -49,8 +41,7 @@ export class MemoryJobStore implements JobStore {
 
   private readonly jobs = new Map<string, StoredJob>();
   private readonly pendingByType = new Map<string, PendingQueue<StoredJob>>();
-  private readonly idempotency = new Map<string, StoredJob>();
-  private readonly dedupe = new Map<string, StoredJob>();
+  private readonly keys = new KeyIndex();
   private readonly running = new Map<string, StoredJob>();
   private readonly listeners = new Set<JobEventListener>();
   private seq = 0;
@@ -163,16 +154,14 @@ export class MemoryJobStore implements JobStore {
     const job = this.owned(tenantId, jobId);
     if (job === undefined) return null;
     const next = transition(job.status, "manual_retry");
-    if (job.dedupeKey !== null) {
-      const holder = this.dedupe.get(key(job.tenantId, job.dedupeKey));
-      if (holder !== undefined && holder !== job) {
-        throw new JobsError(
-          "conflict",
-          `Job ${holder.id} with the same dedupe key is still ${holder.status}; wait for it to finish, then retry.`,
-        );
-      }
-      this.dedupe.set(key(job.tenantId, job.dedupeKey), job);
+    const holder = this.keys.dedupeHolder(job);
+    if (holder !== undefined) {
+      throw new JobsError(
+        "conflict",
+        `Job ${holder.id} with the same dedupe key is still ${holder.status}; wait for it to finish, then retry.`,
+      );
     }
+    this.keys.holdDedupe(job);
     Object.assign(job, {
       status: next,
       attempts: 0,
@@ -197,38 +186,11 @@ export class MemoryJobStore implements JobStore {
   }
 
   async list(query: ListQuery): Promise<ListPage> {
-    const limit = clampListLimit(query.limit);
-    const matchesStatus = statusFilter(query.status);
-    const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-    if (query.cursor && cursor === null) {
-      throw new JobsError("invalid_input", "The list cursor is not valid; start again without a cursor.");
-    }
-    const matches: JobRecord[] = [];
-    for (const job of this.jobs.values()) {
-      if (job.tenantId !== query.tenantId) continue;
-      if (query.type !== undefined && job.type !== query.type) continue;
-      if (matchesStatus !== null && !matchesStatus(job.status)) continue;
-      if (cursor !== null && !isAfterCursor(job, cursor)) continue;
-      matches.push(job);
-    }
-    matches.sort(newestFirst);
-    const page = matches.slice(0, limit).map((job) => snapshot(job as StoredJob));
-    const last = page[page.length - 1];
-    return { jobs: page, nextCursor: matches.length > limit && last ? encodeCursor(last) : null };
+    return listJobs(this.jobs.values(), query);
   }
 
   async countByStatus(tenantId: string, type?: string): Promise<Record<JobStatus, number>> {
-    const counts: Record<JobStatus, number> = {
-      pending: 0,
-      running: 0,
-      complete: 0,
-      failed: 0,
-      cancelled: 0,
-    };
-    for (const job of this.jobs.values()) {
-      if (job.tenantId === tenantId && (type === undefined || job.type === type)) counts[job.status] += 1;
-    }
-    return counts;
+    return countJobs(this.jobs.values(), tenantId, type);
   }
 
   async delete(tenantId: string, jobId: string): Promise<boolean> {
@@ -286,14 +248,8 @@ export class MemoryJobStore implements JobStore {
   private enqueueOne(input: NewJob): EnqueueResult {
     const idempotencyKey = input.idempotencyKey ?? null;
     const dedupeKey = input.dedupeKey ?? null;
-    if (idempotencyKey !== null) {
-      const existing = this.idempotency.get(key(input.tenantId, idempotencyKey));
-      if (existing !== undefined) return { job: snapshot(existing), created: false };
-    }
-    if (dedupeKey !== null) {
-      const existing = this.dedupe.get(key(input.tenantId, dedupeKey));
-      if (existing !== undefined) return { job: snapshot(existing), created: false };
-    }
+    const existing = this.keys.existing(input.tenantId, idempotencyKey, dedupeKey);
+    if (existing !== undefined) return { job: snapshot(existing), created: false };
     if (this.jobs.has(input.id)) {
       throw new JobsError("conflict", `A job with id ${input.id} already exists; generate a new id.`);
     }
@@ -322,8 +278,7 @@ export class MemoryJobStore implements JobStore {
       seq: 0,
     };
     this.jobs.set(job.id, job);
-    if (idempotencyKey !== null) this.idempotency.set(key(job.tenantId, idempotencyKey), job);
-    if (dedupeKey !== null) this.dedupe.set(key(job.tenantId, dedupeKey), job);
+    this.keys.add(job);
     this.pushPending(job, input.now);
     this.emit("enqueued", job);
     return { job: snapshot(job), created: true };
@@ -405,23 +360,13 @@ export class MemoryJobStore implements JobStore {
     job.expiresAt = now + retentionMs;
     job.updatedAt = now;
     this.running.delete(job.id);
-    if (job.dedupeKey !== null) {
-      const k = key(job.tenantId, job.dedupeKey);
-      if (this.dedupe.get(k) === job) this.dedupe.delete(k);
-    }
+    this.keys.releaseDedupe(job);
   }
 
   private remove(job: StoredJob): void {
     this.jobs.delete(job.id);
     job.seq = -1;
-    if (job.idempotencyKey !== null) {
-      const k = key(job.tenantId, job.idempotencyKey);
-      if (this.idempotency.get(k) === job) this.idempotency.delete(k);
-    }
-    if (job.dedupeKey !== null) {
-      const k = key(job.tenantId, job.dedupeKey);
-      if (this.dedupe.get(k) === job) this.dedupe.delete(k);
-    }
+    this.keys.forget(job);
     this.emit("deleted", job);
   }
 
