@@ -89,7 +89,7 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
     s = s.slice(lead[0].length);
   }
   if (s.endsWith("-") || s.endsWith("+")) {
-    if (lead) return { ok: false, message: `"${text}" has two signs` };
+    if (lead) return { ok: false, message: `${quoted(text)} has two signs` };
     signed = true;
     negative = negative !== s.endsWith("-");
     s = s.slice(0, -1).trim();
@@ -97,16 +97,22 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
   s = s.replace(CURRENCY, "").trim();
 
   const number = splitDigits(s.replace(GROUPING, ""), options.decimalSeparator);
-  if (typeof number === "string") return { ok: false, message: `"${text}" ${number}` };
+  if (typeof number === "string") return { ok: false, message: `${quoted(text)} ${number}` };
   const digits = (number.whole.replace(/^0+/, "") + number.fraction.padEnd(2, "0")).replace(/^0+/, "");
   if (digits.length > MAX_DIGITS) {
-    return { ok: false, message: `"${text}" is too large to be an amount of money` };
+    return { ok: false, message: `${quoted(text)} is too large to be an amount of money` };
   }
   let value = digits === "" ? 0 : Number(digits);
   if (negative) value = -value;
   if (marker === "CR") value = Math.abs(value);
   if (marker === "DR") value = -Math.abs(value);
   return { ok: true, cents: (value === 0 ? 0 : value) as Cents, signed, marker };
+}
+
+/** The cell as shown in a message: quoted, and cut at 40 characters so a garbage cell stays readable. */
+export function quoted(text: string): string {
+  const t = text.trim();
+  return `"${t.length > 40 ? `${t.slice(0, 40)}…` : t}"`;
 }
 
 /** Splits `1.234,56` etc. into whole and fractional digits, or says why it cannot. */

@@ -297,6 +297,8 @@ describe("dates", () => {
     ]);
     expect(result.errors[0]!.message).toMatch(/not a real calendar date/);
     expect(result.errors[1]!.message).toMatch(/"yesterday" is not a date; write it like/);
+    const garbage = await parseBankCsv(`Date,Description,Amount\n${"x".repeat(5000)},a,-1\n`);
+    expect(garbage.errors[0]!.message).toMatch(/^Line 2, column "Date": "x{40}…" is not a date/);
   });
 });
 

@@ -5,7 +5,7 @@
  * amount, a CR marker), so typical files stream with almost nothing held; a file where
  * nothing settles it is held to the end, which the size limit bounds.
  */
-import { toCents } from "../money.js";
+import { quoted, toCents } from "../money.js";
 import { type DateToken, orderEvidence, toIsoDate } from "./dates.js";
 import { normalizePayee } from "./normalize.js";
 import type { DraftRow } from "./rows.js";
@@ -81,7 +81,7 @@ export class RowFinalizer {
       return {
         line: row.line,
         column,
-        message: `Line ${row.line}, column "${column}": "${row.dateText}" ${date.message}; fix the date, or set dateOrder if the file's dates are in another order.`,
+        message: `Line ${row.line}, column "${column}": ${quoted(row.dateText)} ${date.message}; fix the date, or set dateOrder if the file's dates are in another order.`,
       };
     }
     const convention = this.signConvention;
@@ -116,7 +116,7 @@ export class RowFinalizer {
     this.warnings.push({
       line: first.line,
       column: this.options.dateColumn,
-      message: `Line ${first.line}, column "${this.options.dateColumn}": no date in the file has a day above 12, so dates like "${first.dateText}" were read as ${reading}; set dateOrder to "${order === "DMY" ? "MDY" : "DMY"}" if that is wrong.`,
+      message: `Line ${first.line}, column "${this.options.dateColumn}": no date in the file has a day above 12, so dates like ${quoted(first.dateText)} were read as ${reading}; set dateOrder to "${order === "DMY" ? "MDY" : "DMY"}" if that is wrong.`,
     });
     return order;
   }

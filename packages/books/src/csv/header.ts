@@ -2,6 +2,7 @@
  * Finding the header record — or, in a file without one, the first transaction, mapped by
  * an index-only explicit mapping or by what the columns contain.
  */
+import { quoted } from "../money.js";
 import { applyMapping, detectMapping, namesExplicitColumns } from "./columns.js";
 import { readDate } from "./dates.js";
 import { CsvFormatError } from "./errors.js";
@@ -32,7 +33,7 @@ export interface FoundHeader {
  * than the transaction header below it. Throws the one-sentence CsvFormatError when none.
  */
 export async function findHeader(
-  records: AsyncIterator<CsvRecord>,
+  nextRecord: () => Promise<CsvRecord | undefined>,
   explicit: ColumnMappingInput | undefined,
   /** Told each candidate's width, so quotes spanning lines below it are checked against it. */
   onCandidate: (width: number) => void = () => {},
@@ -40,9 +41,8 @@ export async function findHeader(
   const seen: CsvRecord[] = [];
   const candidates: Array<{ index: number; mapping: ColumnMapping; score: number }> = [];
   while (seen.length < HEADER_SEARCH_RECORDS) {
-    const next = await records.next();
-    if (next.done) break;
-    const record = next.value;
+    const record = await nextRecord();
+    if (record === undefined) break;
     seen.push(record);
     if (isBlank(record)) continue;
     const previous = candidates.at(-1);
@@ -121,9 +121,7 @@ function headerlessMapping(fields: string[], explicit: ColumnMappingInput | unde
 
 function notTransactions(head: CsvRecord[], explicit: boolean): CsvFormatError {
   const first = head.find((r) => r.fields.some((f) => f.trim() !== ""));
-  const found = first
-    ? `its first line reads "${first.raw.slice(0, 80)}${first.raw.length > 80 ? "…" : ""}"`
-    : "it has no text lines";
+  const found = first ? `its first line reads ${quoted(first.raw)}` : "it has no text lines";
   const fix = explicit
     ? "check that the column names in the mapping match the file's header"
     : "upload your bank's CSV export of transactions, or give the column mapping by hand";

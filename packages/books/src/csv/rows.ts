@@ -1,5 +1,5 @@
 /** Turning records into draft rows: dates read, amounts parsed, continuations merged. */
-import type { DecimalSeparator } from "../money.js";
+import { type DecimalSeparator, quoted } from "../money.js";
 import { readAmount } from "./amounts.js";
 import { type DateToken, readDate } from "./dates.js";
 import type { CsvRecord } from "./records.js";
@@ -81,7 +81,7 @@ export class RowReader {
         kind: "skip",
         skipped: {
           line,
-          reason: `a pending transaction without a booking date (${summary}); it will be imported once the bank books it`,
+          reason: `a pending transaction without a booking date (${quoted(summary)}); it will be imported once the bank books it`,
         },
       };
     }
@@ -90,13 +90,13 @@ export class RowReader {
       if (SUMMARY.test(dateText) || (amount.kind === "empty" && SUMMARY.test(summary))) {
         return {
           kind: "skip",
-          skipped: { line, reason: `a summary line ("${dateText}"), not a transaction` },
+          skipped: { line, reason: `a summary line (${quoted(dateText)}), not a transaction` },
         };
       }
       return this.error(
         line,
         this.mapping.date,
-        `"${dateText}" is not a date; write it like 2024-03-18, 18.03.2024 or 03/18/2024, or fix the date column in the mapping`,
+        `${quoted(dateText)} is not a date; write it like 2024-03-18, 18.03.2024 or 03/18/2024, or fix the date column in the mapping`,
       );
     }
     if (amount.kind === "invalid") {

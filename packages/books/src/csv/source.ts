@@ -2,6 +2,7 @@
 import { ChunkDecoder, detectEncoding } from "./decode.js";
 import { CsvFormatError } from "./errors.js";
 import { rejectNonText } from "./file-kind.js";
+import type { Line } from "./records.js";
 import type { EncodingName } from "./types.js";
 
 export type CsvSource = Uint8Array | string | AsyncIterable<Uint8Array>;
@@ -98,14 +99,13 @@ async function* oneChunk(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += HEAD_BYTES) yield bytes.subarray(i, i + HEAD_BYTES);
 }
 
-/** Splits text chunks into lines on CRLF, LF or CR, numbering them from 1. */
-export async function* splitLines(
-  chunks: AsyncIterable<string>,
-): AsyncGenerator<{ line: number; text: string }> {
+/** Splits text chunks into lines on CRLF, LF or CR, numbering them from 1; one array per chunk. */
+export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<Line[]> {
   let buffer = "";
   let line = 0;
   for await (const chunk of chunks) {
     buffer += chunk;
+    const lines: Line[] = [];
     let start = 0;
     for (;;) {
       const lf = buffer.indexOf("\n", start);
@@ -117,10 +117,11 @@ export async function* splitLines(
       const text = buffer.slice(start, end);
       if (buffer[end] === "\r" && buffer[end + 1] === "\n") end++;
       start = end + 1;
-      yield { line: ++line, text };
+      lines.push({ line: ++line, text });
     }
     buffer = buffer.slice(start);
+    if (lines.length > 0) yield lines;
   }
   if (buffer.endsWith("\r")) buffer = buffer.slice(0, -1);
-  if (buffer !== "") yield { line: ++line, text: buffer };
+  if (buffer !== "") yield [{ line: ++line, text: buffer }];
 }

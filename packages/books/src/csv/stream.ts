@@ -1,6 +1,7 @@
 /** The streaming importer: bytes in, parsed rows and row errors out, in file order. */
 import type { DecimalSeparator } from "../money.js";
 import { inferDecimalSeparator } from "./amounts.js";
+import { BatchReader } from "./batches.js";
 import { CsvFormatError } from "./errors.js";
 import { rejectBinaryText } from "./file-kind.js";
 import { RowFinalizer } from "./finalize.js";
@@ -83,13 +84,12 @@ class BankCsvStream implements CsvStream {
 
   private async *parse(text: TextSource): AsyncGenerator<ParsedRow | RowError> {
     const maxRows = this.options.maxRows ?? DEFAULT_MAX_ROWS;
-    const lines = splitLines(text.chunks)[Symbol.asyncIterator]();
-
+    const lines = new BatchReader(splitLines(text.chunks));
     const sniffed: Line[] = [];
     while (sniffed.length < SNIFF_LINES) {
-      const next = await lines.next();
-      if (next.done) break;
-      sniffed.push(next.value);
+      const line = await lines.next();
+      if (line === undefined) break;
+      sniffed.push(line);
     }
     rejectBinaryText(sniffed.map((l) => l.text).join("\n"));
     // Excel writes a "sep=;" line first when it knows the reader's locale may differ.
@@ -99,12 +99,16 @@ class BankCsvStream implements CsvStream {
     }
     const delimiter = this.options.delimiter ?? excelSep?.[1] ?? sniffDelimiter(sniffed.map((l) => l.text));
     const assembler = new RecordAssembler(delimiter);
-    const records = assembleLines(sniffed, lines, assembler);
+    const records = new BatchReader(assembleLines(sniffed, lines.rest(), assembler));
 
     // Everything above the header is the bank's preamble (name, account number, balances).
-    const header = await findHeader(records, this.options.mapping, (width) => {
-      assembler.expectedFields = width;
-    });
+    const header = await findHeader(
+      () => records.next(),
+      this.options.mapping,
+      (width) => {
+        assembler.expectedFields = width;
+      },
+    );
     const headers = header.isData ? [] : header.record.fields.map((h) => h.trim());
     assembler.expectedFields = header.record.fields.length;
     for (const record of header.preamble) {
@@ -125,9 +129,9 @@ class BankCsvStream implements CsvStream {
       });
     }
     for (let i = 0; i < SNIFF_LINES; i++) {
-      const next = await records.next();
-      if (next.done) break;
-      ahead.push(next.value);
+      const record = await records.next();
+      if (record === undefined) break;
+      ahead.push(record);
     }
     const { mapping } = header;
     const amountColumns = [mapping.amount, mapping.debit, mapping.credit].filter(
@@ -164,52 +168,54 @@ class BankCsvStream implements CsvStream {
     let tail: DraftRow | null = null;
     let notImported: { line: number; why: string } | null = null;
     let count = 0;
-    const all = (async function* () {
-      yield* ahead;
-      yield* records;
+    const batches = (async function* () {
+      yield ahead;
+      yield* records.rest();
     })();
-    for await (const record of all) {
-      if (record.brokenQuote) {
-        this.warnings.push({
-          line: record.line,
-          column: null,
-          message: `Line ${record.line}: a quote opened on this line is never closed, so the line was read as if the quote were text; check this row's fields.`,
-        });
-      }
-      const outcome = reader.read(record);
-      if (outcome.kind === "blank") continue;
-      if (outcome.kind === "continuation") {
-        if (tail) {
-          tail.description = tail.description ? `${tail.description} ${outcome.text}` : outcome.text;
-          tail.raw = `${tail.raw}\n${outcome.raw}`;
-        } else {
-          const reason = notImported
-            ? `continues line ${notImported.line}, which ${notImported.why}`
-            : "text without a date or amount that follows no transaction";
-          this.skipped.push({ line: record.line, reason });
+    // Batches keep the per-record work synchronous (see batches.ts).
+    for await (const batch of batches)
+      for (const record of batch) {
+        if (record.brokenQuote) {
+          this.warnings.push({
+            line: record.line,
+            column: null,
+            message: `Line ${record.line}: a quote opened on this line is never closed, so the line was read as if the quote were text; check this row's fields.`,
+          });
         }
-        continue;
+        const outcome = reader.read(record);
+        if (outcome.kind === "blank") continue;
+        if (outcome.kind === "continuation") {
+          if (tail) {
+            tail.description = tail.description ? `${tail.description} ${outcome.text}` : outcome.text;
+            tail.raw = `${tail.raw}\n${outcome.raw}`;
+          } else {
+            const reason = notImported
+              ? `continues line ${notImported.line}, which ${notImported.why}`
+              : "text without a date or amount that follows no transaction";
+            this.skipped.push({ line: record.line, reason });
+          }
+          continue;
+        }
+        if (tail) yield* finalizer.push({ kind: "row", row: tail });
+        tail = null;
+        notImported = null;
+        if (outcome.kind === "skip") {
+          this.skipped.push(outcome.skipped);
+          notImported = { line: record.line, why: "was skipped" };
+          continue;
+        }
+        if (++count > maxRows) {
+          throw new CsvFormatError(
+            "too-many-rows",
+            `The file has more than ${maxRows.toLocaleString("en-US")} transaction rows, the most one import accepts; export a shorter date range and import each part.`,
+          );
+        }
+        if (outcome.kind === "draft") tail = outcome.row;
+        else {
+          notImported = { line: record.line, why: "has an error" };
+          yield* finalizer.push({ kind: "error", error: outcome.error });
+        }
       }
-      if (tail) yield* finalizer.push({ kind: "row", row: tail });
-      tail = null;
-      notImported = null;
-      if (outcome.kind === "skip") {
-        this.skipped.push(outcome.skipped);
-        notImported = { line: record.line, why: "was skipped" };
-        continue;
-      }
-      if (++count > maxRows) {
-        throw new CsvFormatError(
-          "too-many-rows",
-          `The file has more than ${maxRows.toLocaleString("en-US")} transaction rows, the most one import accepts; export a shorter date range and import each part.`,
-        );
-      }
-      if (outcome.kind === "draft") tail = outcome.row;
-      else {
-        notImported = { line: record.line, why: "has an error" };
-        yield* finalizer.push({ kind: "error", error: outcome.error });
-      }
-    }
     if (tail) yield* finalizer.push({ kind: "row", row: tail });
     yield* finalizer.end();
     this.warnings.push(...finalizer.warnings);
@@ -218,14 +224,11 @@ class BankCsvStream implements CsvStream {
 
 async function* assembleLines(
   sniffed: Line[],
-  rest: AsyncIterator<Line>,
+  rest: AsyncIterable<Line[]>,
   assembler: RecordAssembler,
-): AsyncGenerator<CsvRecord> {
-  for (const line of sniffed) yield* assembler.push(line);
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) break;
-    yield* assembler.push(next.value);
-  }
-  yield* assembler.end();
+): AsyncGenerator<CsvRecord[]> {
+  // Line by line while the header is searched: a candidate header sets `expectedFields`.
+  for (const line of sniffed) yield assembler.push(line);
+  for await (const lines of rest) yield lines.flatMap((line) => assembler.push(line));
+  yield assembler.end();
 }
