@@ -174,7 +174,15 @@ export class SqliteJobStore implements JobStore {
     retentionMs: number,
     retryAt: (job: JobRecord) => number,
   ): Promise<number> {
-    return this.batcher.run((events) => reclaimExpired(this.sql, events, now, retentionMs, retryAt));
+    // Several statements: a SAVEPOINT keeps them all-or-none if retryAt throws part-way.
+    return this.batcher.run((events) => {
+      const reclaimed: JobEvent[] = [];
+      const count = this.db.transaction(() =>
+        reclaimExpired(this.sql, reclaimed, now, retentionMs, retryAt),
+      )();
+      events.push(...reclaimed);
+      return count;
+    });
   }
 
   deleteExpired(cutoff: number, limit: number): Promise<number> {
