@@ -23,11 +23,11 @@ afterAll(async () => {
 });
 
 /** A store on `schema` with its own pool, as another process would have; tagged for pg_stat_activity. */
-async function open(schema: string, appName = "lf_test"): Promise<PostgresJobStore> {
+async function open(schema: string, appName = "lf_test", prefetch = 0): Promise<PostgresJobStore> {
   schemas.add(schema);
   const url = new URL(POSTGRES_URL);
   url.searchParams.set("application_name", appName);
-  const store = createPostgresStore({ connectionString: url.toString(), schema, poolSize: 3 });
+  const store = createPostgresStore({ connectionString: url.toString(), schema, poolSize: 3, prefetch });
   opened.push(store);
   await store.init();
   return store;
@@ -144,11 +144,11 @@ describeIfService("postgres store", available, () => {
     await store.enqueueMany(Array.from({ length: 20 }, () => newJob()));
     const jobs = await store.claim({ workerId: "w1", limit: 20, leaseMs: 60_000, now: T0, types: [TYPE] });
     let statements = 0;
-    const original = store.pool.query.bind(store.pool);
-    store.pool.query = ((...args: Parameters<typeof original>) => {
+    const original = store.leasePool.query.bind(store.leasePool);
+    store.leasePool.query = ((...args: Parameters<typeof original>) => {
       statements += 1;
       return original(...args);
-    }) as typeof store.pool.query;
+    }) as typeof store.leasePool.query;
     const stale: Lease = { ...leaseOf(jobs[0]!), attempt: 9 };
     const results = await Promise.all([
       store.complete(stale, "stale", T0 + 1, DAY),
@@ -157,6 +157,22 @@ describeIfService("postgres store", available, () => {
     expect(statements).toBe(1);
     expect(results).toEqual([false, ...Array(19).fill(true)]);
     expect((await store.get(null, jobs[0]!.id))?.status).toBe("running");
+  });
+
+  it("with prefetch, claims ahead for the same worker and gives the unserved jobs back on close", async () => {
+    const schema = uniqueSchemaName();
+    const observer = await open(schema);
+    const store = await open(schema, "lf_test", 5);
+    await store.enqueueMany(Array.from({ length: 10 }, () => newJob()));
+    const claim = () => store.claim({ workerId: "w1", limit: 2, leaseMs: 60_000, now: T0, types: [TYPE] });
+    expect(await claim()).toHaveLength(2);
+    expect((await observer.countByStatus("tenant_a")).running).toBe(7);
+    expect(await claim()).toHaveLength(2); // served from the buffer: no more jobs taken
+    expect((await observer.countByStatus("tenant_a")).running).toBe(7);
+    await store.close();
+    expect(await observer.countByStatus("tenant_a")).toMatchObject({ running: 4, pending: 6 });
+    const [given] = (await observer.list({ tenantId: "tenant_a", status: "pending" })).jobs;
+    expect(given?.attempts).toBe(0); // released, not counted as an attempt
   });
 
   it("rejects a schema name that is not a plain identifier, saying what to use", () => {

@@ -1,9 +1,12 @@
 /**
  * Group commit for writes issued close together: the first call goes out at the end of the current
- * microtask run, and calls that arrive while a batch is in flight wait for it and leave together as
- * the next one. No timer is involved, so an idle store adds no latency and a busy one gets bigger
- * batches on its own (the SQLite prototype: 11–16k jobs/s committing each completion alone against
- * ~113k/s committing those of one turn together).
+ * event-loop turn (setImmediate), so every write issued in that turn — e.g. the completions of all
+ * handlers that finished together — leaves as one batch; calls that arrive while a batch is in flight
+ * wait for it and leave together as the next one. No fixed delay, so an idle store adds no latency
+ * and a busy one gets bigger batches on its own (the SQLite prototype: 11–16k jobs/s committing each
+ * completion alone against ~113k/s committing those of one turn together). A microtask flush was
+ * measured too: it split one turn's completions into several small batches, and the worker's next
+ * claims with them (595 vs … jobs/s through the engine on PostgreSQL).
  */
 export class Batcher<I, O> {
   private queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
@@ -39,7 +42,7 @@ export class Batcher<I, O> {
   private schedule(): void {
     if (this.inFlight || this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.scheduled = false;
       void this.flush();
     });

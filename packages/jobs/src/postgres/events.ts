@@ -5,7 +5,11 @@ import type { JobEvent, JobEventListener } from "../types.js";
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
 
-type WireEvent = JobEvent & { o?: string };
+/** One NOTIFY payload: the events of one statement (or a chunk of them) and who wrote them. */
+interface WirePayload {
+  o?: string;
+  events?: JobEvent[];
+}
 
 /**
  * The store's event fan-out. Its own writes are delivered to local listeners as soon as the statement
@@ -114,21 +118,23 @@ export class PgEvents {
 
   private deliver(payload: string | undefined): void {
     if (payload === undefined || this.listeners.size === 0) return;
-    let wire: WireEvent;
+    let wire: WirePayload;
     try {
-      wire = JSON.parse(payload) as WireEvent;
+      wire = JSON.parse(payload) as WirePayload;
     } catch {
       return;
     }
-    if (wire.o === this.origin) return;
-    this.emit({
-      kind: wire.kind,
-      jobId: wire.jobId,
-      tenantId: wire.tenantId,
-      type: wire.type,
-      status: wire.status,
-      progress: wire.progress,
-      message: wire.message,
-    });
+    if (wire.o === this.origin || !Array.isArray(wire.events)) return;
+    for (const event of wire.events) {
+      this.emit({
+        kind: event.kind,
+        jobId: event.jobId,
+        tenantId: event.tenantId,
+        type: event.type,
+        status: event.status,
+        progress: event.progress,
+        message: event.message ?? null,
+      });
+    }
   }
 }

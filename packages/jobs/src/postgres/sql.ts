@@ -103,18 +103,38 @@ export function eventOf(kind: JobEventKind, job: JobRecord): JobEvent {
 
 /**
  * NOTIFY payloads are capped at 8000 bytes and an oversized one aborts the writer's transaction, so
- * the event carries at most this many characters of the message (readers get the rest from the job).
+ * an event carries at most this many characters of the message (readers get the rest from the job)
+ * and events are packed into payloads of at most {@link PAYLOAD_BYTES}.
  */
 export const EVENT_MESSAGE_CHARS = 1000;
+const PAYLOAD_BYTES = 6000;
 
 /**
- * A SELECT list entry that publishes the changed row as a {@link JobEvent} on `channel` when the
- * transaction commits. `o` names the store instance that wrote it, so that instance (which already
- * delivered the event locally) skips its own echo. `$origin` and the channel are bound parameters.
+ * The tail of a statement whose CTE `c` holds the changed rows: selects `columns` from them and
+ * publishes their {@link JobEvent}s on the channel when the transaction commits, packed several to a
+ * NOTIFY (`{"o": origin, "events": [...]}`) — one NOTIFY per row cost ~40% of a 20-job claim or
+ * completion here. `o` names the writing store instance, which skips its own echo. pg_notify is
+ * volatile, so PostgreSQL evaluates the `sent` CTE fully even though only its count is read.
  */
-export function notifyColumn(kind: string, originParam: string, channelParam: string, alias = "c"): string {
-  return `pg_notify(${channelParam}, json_build_object(
-    'o', ${originParam}::text, 'kind', ${kind}, 'jobId', ${alias}.id, 'tenantId', ${alias}.tenant_id,
-    'type', ${alias}.type, 'status', ${alias}.status, 'progress', ${alias}.progress,
-    'message', left(${alias}.message, ${EVENT_MESSAGE_CHARS}))::text) AS notified`;
+export function publishing(
+  kind: string,
+  originParam: string,
+  channelParam: string,
+  columns: string,
+  orderBy?: string,
+): string {
+  return `, ev AS (
+      SELECT c.*, json_build_object('kind', ${kind}, 'jobId', c.id, 'tenantId', c.tenant_id, 'type', c.type,
+        'status', c.status, 'progress', c.progress, 'message', left(c.message, ${EVENT_MESSAGE_CHARS}))::text AS event
+      FROM c
+    ), sent AS (
+      SELECT pg_notify(${channelParam}::text,
+        '{"o":' || to_json(${originParam}::text)::text || ',"events":[' || string_agg(event, ',') || ']}')
+      FROM (
+        SELECT event, sum(octet_length(event) + 1) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) / ${PAYLOAD_BYTES} AS chunk
+        FROM ev
+      ) chunks
+      GROUP BY chunk
+    )
+    SELECT ${columns} FROM ev AS c CROSS JOIN (SELECT count(*) FROM sent) AS published${orderBy ? ` ORDER BY ${orderBy}` : ""}`;
 }

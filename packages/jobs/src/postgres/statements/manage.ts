@@ -1,5 +1,6 @@
-import { JOB_COLUMNS, notifyColumn } from "../sql.js";
+import { JOB_COLUMNS, publishing } from "../sql.js";
 import type { SchemaNames, Statement } from "./names.js";
+import { RETURNING_EVENT } from "./write.js";
 
 /*
  * What people and the sweeper do to jobs (cancel, retry, delete, reclaim, expire). Each returns the
@@ -19,7 +20,7 @@ export function cancelStatement(n: SchemaNames): Statement {
       WHERE id = $1 AND tenant_id = $2 AND status IN ('pending', 'running')
       RETURNING *
     )
-    SELECT ${JOB_COLUMNS}, ${notifyColumn("'cancelled'", "$5", "$6")} FROM c`,
+    ${publishing("'cancelled'", "$5", "$6", JOB_COLUMNS)}`,
   };
 }
 
@@ -38,7 +39,7 @@ export function retryStatement(n: SchemaNames): Statement {
       WHERE id = $1 AND tenant_id = $2 AND status IN ('failed', 'cancelled')
       RETURNING *
     )
-    SELECT ${JOB_COLUMNS}, ${notifyColumn("'enqueued'", "$4", "$5")} FROM c`,
+    ${publishing("'enqueued'", "$4", "$5", JOB_COLUMNS)}`,
   };
 }
 
@@ -49,7 +50,7 @@ export function deleteStatement(n: SchemaNames): Statement {
     text: `WITH c AS (
       DELETE FROM ${n.jobs} WHERE id = $1 AND tenant_id = $2 AND status <> 'running' RETURNING *
     )
-    SELECT ${JOB_COLUMNS}, ${notifyColumn("'deleted'", "$3", "$4")} FROM c`,
+    ${publishing("'deleted'", "$3", "$4", JOB_COLUMNS)}`,
   };
 }
 
@@ -88,10 +89,9 @@ export function reclaimStatement(n: SchemaNames): Statement {
         finished_at = CASE WHEN ${final} THEN $5::bigint END,
         expires_at = CASE WHEN ${final} THEN $5::bigint + $6::bigint END
       FROM u WHERE j.id = u.id AND j.status = 'running'
-      RETURNING j.*
+      RETURNING ${RETURNING_EVENT}
     )
-    SELECT c.id, c.tenant_id, c.type, c.status, c.progress, c.message,
-      ${notifyColumn("CASE WHEN c.status = 'pending' THEN 'retrying' ELSE 'failed' END", "$7", "$8")} FROM c`,
+    ${publishing("CASE WHEN c.status = 'pending' THEN 'retrying' ELSE 'failed' END", "$7", "$8", "c.id, c.tenant_id, c.type, c.status, c.progress, c.message")}`,
   };
 }
 
@@ -106,9 +106,8 @@ export function deleteExpiredStatement(n: SchemaNames): Statement {
       LIMIT $2
       FOR UPDATE SKIP LOCKED
     ), c AS (
-      DELETE FROM ${n.jobs} j USING doomed WHERE j.id = doomed.id RETURNING j.*
+      DELETE FROM ${n.jobs} j USING doomed WHERE j.id = doomed.id RETURNING ${RETURNING_EVENT}
     )
-    SELECT c.id, c.tenant_id, c.type, c.status, c.progress, c.message,
-      ${notifyColumn("'deleted'", "$3", "$4")} FROM c`,
+    ${publishing("'deleted'", "$3", "$4", "c.id, c.tenant_id, c.type, c.status, c.progress, c.message")}`,
   };
 }

@@ -1,4 +1,4 @@
-import { JOB_COLUMNS, notifyColumn } from "../sql.js";
+import { JOB_COLUMNS, publishing } from "../sql.js";
 import type { SchemaNames, Statement } from "./names.js";
 
 /*
@@ -8,6 +8,8 @@ import type { SchemaNames, Statement } from "./names.js";
  */
 
 const EVENT_COLUMNS = "c.id, c.tenant_id, c.type, c.status, c.progress, c.message";
+/** What a write returns when its caller only announces the change: no input or result to read back. */
+export const RETURNING_EVENT = "j.id, j.tenant_id, j.type, j.status, j.progress, j.message";
 
 /**
  * enqueue — takes parallel arrays ($1 ids, $2 tenant ids, $3 types, $4 inputs as JSON text,
@@ -32,7 +34,7 @@ export function enqueueStatement(n: SchemaNames): Statement {
       ON CONFLICT DO NOTHING
       RETURNING *
     )
-    SELECT ${JOB_COLUMNS}, ${notifyColumn("'enqueued'", "$10", "$11")} FROM c`,
+    ${publishing("'enqueued'", "$10", "$11", JOB_COLUMNS)}`,
   };
 }
 
@@ -57,7 +59,7 @@ export function claimStatement(n: SchemaNames): Statement {
       FROM picked WHERE j.id = picked.id
       RETURNING j.*
     )
-    SELECT ${JOB_COLUMNS}, ${notifyColumn("'started'", "$6", "$7")} FROM c ORDER BY run_at, seq`,
+    ${publishing("'started'", "$6", "$7", JOB_COLUMNS, "run_at, seq")}`,
   };
 }
 
@@ -89,9 +91,9 @@ export function progressStatement(n: SchemaNames): Statement {
       SET progress = GREATEST(j.progress, u.progress), message = COALESCE(u.message, j.message),
         updated_at = u.now
       FROM u WHERE ${HELD}
-      RETURNING j.*
+      RETURNING ${RETURNING_EVENT}
     )
-    SELECT ${EVENT_COLUMNS}, ${notifyColumn("'progress'", "$7", "$8")} FROM c`,
+    ${publishing("'progress'", "$7", "$8", EVENT_COLUMNS)}`,
   };
 }
 
@@ -110,9 +112,9 @@ export function completeStatement(n: SchemaNames): Statement {
       SET status = 'complete', progress = 100, result = u.result::jsonb, error = NULL, lease_owner = NULL,
         lease_expires_at = NULL, finished_at = u.now, expires_at = u.expires_at, updated_at = u.now
       FROM u WHERE ${HELD}
-      RETURNING j.*
+      RETURNING ${RETURNING_EVENT}
     )
-    SELECT ${EVENT_COLUMNS}, ${notifyColumn("'completed'", "$7", "$8")} FROM c`,
+    ${publishing("'completed'", "$7", "$8", EVENT_COLUMNS)}`,
   };
 }
 
@@ -133,10 +135,9 @@ export function failStatement(n: SchemaNames): Statement {
         finished_at = CASE WHEN ${final} THEN $6::bigint END,
         expires_at = CASE WHEN ${final} THEN $6::bigint + $7::bigint END
       WHERE j.id = $1 AND j.status = 'running' AND j.lease_owner = $2 AND j.attempts = $3
-      RETURNING j.*
+      RETURNING ${RETURNING_EVENT}
     )
-    SELECT ${EVENT_COLUMNS},
-      ${notifyColumn("CASE WHEN c.status = 'pending' THEN 'retrying' ELSE 'failed' END", "$8", "$9")} FROM c`,
+    ${publishing("CASE WHEN c.status = 'pending' THEN 'retrying' ELSE 'failed' END", "$8", "$9", EVENT_COLUMNS)}`,
   };
 }
 
@@ -153,8 +154,8 @@ export function releaseStatement(n: SchemaNames): Statement {
         started_at = CASE WHEN j.attempts = 1 THEN NULL ELSE j.started_at END, updated_at = $4,
         seq = ${n.seq}
       WHERE j.id = $1 AND j.status = 'running' AND j.lease_owner = $2 AND j.attempts = $3
-      RETURNING j.*
+      RETURNING ${RETURNING_EVENT}
     )
-    SELECT ${EVENT_COLUMNS}, ${notifyColumn("'enqueued'", "$5", "$6")} FROM c`,
+    ${publishing("'enqueued'", "$5", "$6", EVENT_COLUMNS)}`,
   };
 }
