@@ -108,6 +108,17 @@ describe("layout", () => {
     expect(result.rows[3]!.raw).toBe('01.03.2024;01.03.2024;"Müller; Sohn & Co";"Miete\nMärz";-950');
   });
 
+  it("keeps blank lines inside a quoted field as part of the field", async () => {
+    const result = await parseBankCsv(
+      'Date,Description,Amount\n2024-01-01,"first\n\nthird",-1.00\n\n2024-01-02,next,-2.00\n',
+    );
+    expect(summary(result)).toEqual([
+      [2, "2024-01-01", -100, "first third"],
+      [6, "2024-01-02", -200, "next"],
+    ]);
+    expect(result.rows[0]!.raw).toBe('2024-01-01,"first\n\nthird",-1.00');
+  });
+
   it("merges continuation rows into the row above and keeps escaped quotes", async () => {
     const result = await importFile("continuation.csv");
     expect(summary(result)).toEqual([

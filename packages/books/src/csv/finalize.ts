@@ -25,7 +25,9 @@ export class RowFinalizer {
   dateOrder: DateOrder | null;
   signConvention: SignConvention | null;
   readonly warnings: RowError[] = [];
-  private readonly queue: Item[] = [];
+  private queue: Item[] = [];
+  /** Index of the first unsent item; `shift()` per item would make a long hold quadratic. */
+  private head = 0;
 
   constructor(private readonly options: FinalizerOptions) {
     this.dateOrder = options.dateOrder ?? null;
@@ -64,11 +66,15 @@ export class RowFinalizer {
 
   private flush(all: boolean): Array<ParsedRow | RowError> {
     const out: Array<ParsedRow | RowError> = [];
-    while (this.queue.length > 0) {
-      const item = this.queue[0]!;
+    while (this.head < this.queue.length) {
+      const item = this.queue[this.head]!;
       if (!all && item.kind === "row" && this.needsWait(item.row)) break;
-      this.queue.shift();
+      this.head++;
       out.push(item.kind === "error" ? item.error : this.finish(item.row));
+    }
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
     }
     return out;
   }
@@ -102,9 +108,9 @@ export class RowFinalizer {
 
   /** No date settled the order: take the order under which the dates run monotonic. */
   private fallbackOrder(): DateOrder | null {
-    const tokens = this.queue.flatMap((i) =>
-      i.kind === "row" && i.row.date.kind === "numeric" ? [i.row] : [],
-    );
+    const tokens = this.queue
+      .slice(this.head)
+      .flatMap((i) => (i.kind === "row" && i.row.date.kind === "numeric" ? [i.row] : []));
     if (tokens.length === 0) return null; // every date was ISO or had a month name
     const dates = tokens.map((r) => r.date);
     const dmy = disorder(dates, "DMY");

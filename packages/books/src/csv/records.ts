@@ -75,6 +75,8 @@ function splitLiteral(text: string, delimiter: string): string[] {
   });
 }
 
+const NONE: CsvRecord[] = [];
+
 // A description may legitimately span a few lines; a quote open longer than this is broken.
 const MAX_LINES_PER_RECORD = 8;
 
@@ -88,6 +90,7 @@ export class RecordAssembler {
 
   push(line: Line): CsvRecord[] {
     if (this.pending.length === 0) {
+      if (line.text === "") return NONE; // blank lines carry nothing outside a quoted field
       const { fields, open } = splitFields(line.text, this.delimiter);
       if (!open) return [{ line: line.line, fields, raw: line.text, brokenQuote: false }];
       this.pending = [line];

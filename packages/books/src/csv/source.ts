@@ -107,9 +107,13 @@ export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator
     buffer += chunk;
     const lines: Line[] = [];
     let start = 0;
+    // Each search result is kept until passed: re-searching for a CR absent from an LF file
+    // from every line start would scan the rest of the chunk per line (quadratic).
+    let lf = -2;
+    let cr = -2;
     for (;;) {
-      const lf = buffer.indexOf("\n", start);
-      const cr = buffer.indexOf("\r", start);
+      if (lf !== -1 && lf < start) lf = buffer.indexOf("\n", start);
+      if (cr !== -1 && cr < start) cr = buffer.indexOf("\r", start);
       let end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
       if (end < 0) break;
       // A CR at the very end may be the first half of a CRLF split across chunks.

@@ -229,6 +229,10 @@ async function* assembleLines(
 ): AsyncGenerator<CsvRecord[]> {
   // Line by line while the header is searched: a candidate header sets `expectedFields`.
   for (const line of sniffed) yield assembler.push(line);
-  for await (const lines of rest) yield lines.flatMap((line) => assembler.push(line));
+  for await (const lines of rest) {
+    const records: CsvRecord[] = [];
+    for (const line of lines) for (const record of assembler.push(line)) records.push(record);
+    yield records;
+  }
   yield assembler.end();
 }
