@@ -221,6 +221,33 @@ describe("worker pool", () => {
     await eventually(() => expect(worker.active).toBe(0));
   });
 
+  it("a job cancelled after its claim committed but before the worker got the answer never runs", async () => {
+    let ran = false;
+    const victim = task("victim", () => {
+      ran = true;
+    });
+    const clock = createFakeClock(0);
+    const store = createMemoryStore();
+    const answer = gate();
+    const claim = store.claim.bind(store);
+    store.claim = async (request) => {
+      const jobs = await claim(request);
+      if (jobs.length > 0) await answer.promise;
+      return jobs;
+    };
+    const queue = createQueue({ store, tasks: [victim], clock });
+    const worker = createWorker(queue, { pollIntervalMs: 60_000, logger: silentLogger });
+    running.push({ worker, clock });
+    worker.start();
+    const { job } = await queue.enqueue(victim, { n: 1 }, { tenantId: TENANT });
+    await eventually(async () => expect((await queue.get(TENANT, job.id)).status).toBe("running"));
+    await queue.cancel(TENANT, job.id);
+    answer.open();
+    await eventually(() => expect(worker.active).toBe(0));
+    expect(ran).toBe(false);
+    expect((await queue.get(TENANT, job.id)).status).toBe("cancelled");
+  });
+
   it("stop() with nothing running resolves at once and leaves no timer behind", async () => {
     const { worker, clock } = setup([task("noop", () => null)]);
     worker.start();

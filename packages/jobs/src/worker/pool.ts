@@ -56,6 +56,7 @@ class WorkerPool implements Worker, RunHost {
   private drainWaiters: Array<() => void> = [];
   private stopTimers: Array<() => void> = [];
   private offEvents: Unsubscribe | undefined;
+  private readonly cancelledWhileClaiming = new Set<string>();
 
   constructor(
     private readonly queue: Queue,
@@ -146,6 +147,8 @@ class WorkerPool implements Worker, RunHost {
     } else if (event.kind === "cancelled") {
       const run = this.runs.get(event.jobId);
       if (run !== undefined) this.stopRun(run, "cancelled");
+      // The claim may have committed but not answered yet: remember, so the run stops as it starts.
+      else if (this.claiming !== undefined) this.cancelledWhileClaiming.add(event.jobId);
     }
   };
 
@@ -177,6 +180,7 @@ class WorkerPool implements Worker, RunHost {
         (jobs) => {
           this.claiming = undefined;
           for (const job of jobs) this.startRun(job);
+          this.cancelledWhileClaiming.clear();
           if (this.wakeAgain) {
             this.wakeAgain = false;
             this.scheduleFill();
@@ -184,6 +188,7 @@ class WorkerPool implements Worker, RunHost {
         },
         (error: unknown) => {
           this.claiming = undefined;
+          this.cancelledWhileClaiming.clear();
           this.logger.error("Claiming jobs failed; will try again at the next poll", {
             error: String(error),
           });
@@ -200,6 +205,10 @@ class WorkerPool implements Worker, RunHost {
     if (this.state !== "running") {
       // Claimed while stop() began: give it straight back.
       this.stopRun(run, "shutdown");
+      return;
+    }
+    if (this.cancelledWhileClaiming.size > 0 && this.cancelledWhileClaiming.has(job.id)) {
+      this.stopRun(run, "cancelled");
       return;
     }
     this.deadlines.arm(run.deadline);

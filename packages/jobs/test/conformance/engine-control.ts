@@ -29,7 +29,7 @@ export function engineControlTests(h: StoreHarness): void {
       expect(reasons[0]).toMatchObject({ name: "AbortError", reason: "cancelled" });
       const { job: next } = await engine.queue.enqueue(quick, { n: 2 }, { tenantId: TENANT });
       await engine.until(next.id, "complete");
-      expect(worker.active).toBe(0);
+      await eventually(() => expect(worker.active).toBe(0));
       expect((await engine.queue.get(TENANT, job.id)).status).toBe("cancelled");
     });
 

@@ -36,6 +36,9 @@ export function gate(): Gate {
 export const inputSchema = z.object({ n: z.number().int() });
 export type TestInput = z.infer<typeof inputSchema>;
 
+/** Jobs whose handler has been called: a job can be `running` in the store before its handler starts. */
+const startedHandlers = new Set<string>();
+
 /** A test task: `run` is the handler body. Retries default to 0 so failures are final unless asked. */
 export function testTask(
   name: string,
@@ -49,7 +52,10 @@ export function testTask(
     timeoutMs: options.timeoutMs ?? 60_000,
     backoff: { baseMs: 1000, factor: 2, maxMs: 60_000, jitter: 0 },
     dedupeKey: options.dedupe ? (input) => `n:${input.n}` : undefined,
-    handler: async (ctx) => ((await run(ctx)) ?? null) as never,
+    handler: async (ctx) => {
+      startedHandlers.add(ctx.jobId);
+      return ((await run(ctx)) ?? null) as never;
+    },
   });
 }
 
@@ -63,7 +69,10 @@ export interface Engine {
    * big jump can leave the effect for a tick that never comes.
    */
   advanceUntil<T>(check: () => Promise<T>, stepMs: number, maxSteps?: number): Promise<T>;
-  /** Waits (real time, bounded) until the job has `status`; returns it. */
+  /**
+   * Waits (real time, bounded) until the job has `status`; returns it. For "running" it also waits for
+   * the handler to have started: the claim commits before the worker gets its answer.
+   */
   until(
     jobId: string,
     status: JobStatus,
@@ -118,6 +127,8 @@ export function startEngine(h: StoreHarness, tasks: AnyTask[]): Engine {
       return eventually(async () => {
         const job = await queue.get(TENANT, jobId);
         if (job.status !== status) throw new Error(`job ${jobId} is ${job.status}, waiting for ${status}`);
+        if (status === "running" && !startedHandlers.has(jobId))
+          throw new Error(`job ${jobId}: handler not started`);
         check?.(job);
         return job;
       });
