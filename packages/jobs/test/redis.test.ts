@@ -24,9 +24,9 @@ afterAll(async () => {
 });
 
 /** A store on `prefix` with its own connection, as another process would have. */
-async function open(prefix: string): Promise<RedisJobStore> {
+async function open(prefix: string, prefetch = 0): Promise<RedisJobStore> {
   prefixes.add(prefix);
-  const store = createRedisStore({ url: REDIS_URL, prefix });
+  const store = createRedisStore({ url: REDIS_URL, prefix, prefetch });
   opened.push(store);
   await store.init();
   return store;
@@ -123,6 +123,20 @@ describeIfService("redis store", available, () => {
     const { job, created } = await store.enqueue(newJob());
     expect(created).toBe(true);
     expect((await store.get(null, job.id))?.status).toBe("pending");
+  });
+
+  it("with prefetch, claims ahead for the same worker and gives the unserved jobs back on close", async () => {
+    const prefix = uniqueRedisPrefix();
+    const observer = await open(prefix);
+    const store = await open(prefix, 5);
+    await store.enqueueMany(Array.from({ length: 10 }, () => newJob()));
+    const claim = () => store.claim({ workerId: "w1", limit: 2, leaseMs: 60_000, now: T0, types: [TYPE] });
+    expect(await claim()).toHaveLength(2);
+    expect((await observer.countByStatus("tenant_a")).running).toBe(7);
+    expect(await claim()).toHaveLength(2); // served from the buffer: no more jobs taken
+    expect((await observer.countByStatus("tenant_a")).running).toBe(7);
+    await store.close();
+    expect(await observer.countByStatus("tenant_a")).toMatchObject({ running: 4, pending: 6 });
   });
 
   it("keeps two prefixes apart on one Redis", async () => {

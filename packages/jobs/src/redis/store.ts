@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { JobsError, LEASE_EXPIRED_FINAL_ERROR, LEASE_EXPIRED_RETRY_ERROR } from "../errors.js";
 import { clampListLimit, decodeCursor, encodeCursor } from "../memory/list.js";
 import { Batcher } from "../postgres/batcher.js";
+import { ClaimBuffer } from "../postgres/claim-buffer.js";
 import { transition } from "../state.js";
 import type {
   ClaimRequest,
@@ -33,6 +34,11 @@ export interface RedisStoreOptions {
   client?: Redis;
   /** Prefix of every key. Default "lf". On Redis Cluster use a hash tag, e.g. "{lf}". */
   prefix?: string;
+  /**
+   * Claim this many jobs beyond what a worker asks for and serve its next claims from them (see
+   * postgres/claim-buffer.ts for the trade-offs). Default 0: off.
+   */
+  prefetch?: number;
 }
 
 /** Reclaim re-checks and moves expired leases this many per script call, so no call blocks Redis long. */
@@ -60,6 +66,7 @@ export class RedisJobStore implements JobStore {
   private readonly ownsClient: boolean;
   private readonly origin = randomUUID();
   private readonly events: RedisEvents;
+  private readonly prefetched: ClaimBuffer;
   private readonly enqueues: Batcher<NewJob, EnqueueResult>;
   private readonly completions: Batcher<
     LeaseWrite<{ result: Json; now: number; expiresAt: number }>,
@@ -83,6 +90,16 @@ export class RedisJobStore implements JobStore {
     // ioredis reconnects by itself; without a listener a dropped connection would crash the process.
     if (this.ownsClient) this.client.on("error", () => undefined);
     this.events = new RedisEvents(this.client, `${this.prefix}:events`);
+    this.prefetched = new ClaimBuffer(
+      options.prefetch ?? 0,
+      (request) => this.claimFromRedis(request),
+      (lease, now) => this.release(lease, now),
+    );
+    if (this.prefetched.enabled) {
+      this.events.subscribe((event) => {
+        if (event.kind === "cancelled" || event.kind === "deleted") this.prefetched.forget(event.jobId);
+      });
+    }
     this.enqueues = new Batcher(
       (jobs) => this.insert(jobs),
       (job) => job.id,
@@ -112,6 +129,10 @@ export class RedisJobStore implements JobStore {
 
   async claim(request: ClaimRequest): Promise<JobRecord[]> {
     if (request.limit <= 0 || request.types.length === 0) return [];
+    return this.prefetched.claim(request);
+  }
+
+  private async claimFromRedis(request: ClaimRequest): Promise<JobRecord[]> {
     const { now, limit, workerId, leaseMs, types } = request;
     const rows = (await this.script("claim", [
       now,
@@ -279,6 +300,7 @@ export class RedisJobStore implements JobStore {
   }
 
   async close(): Promise<void> {
+    await this.prefetched.releaseAll();
     await Promise.all([this.enqueues.drain(), this.completions.drain(), this.reports.drain()]);
     await this.events.close();
     if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
