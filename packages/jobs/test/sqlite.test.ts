@@ -117,6 +117,36 @@ describe("sqlite store: write batching", () => {
     expect(reclaimed.map((j) => [j.id, j.attempts])).toEqual([[job!.id, 2]]);
   });
 
+  it("waits for a lock held across awaits by another connection of this process, without freezing it", async () => {
+    const path = freshPath();
+    const store = await open({ path });
+    const other = connect(path);
+    other.exec("BEGIN IMMEDIATE");
+
+    const enqueued = store.enqueue(newJob());
+    // The other connection's transaction can only finish if this process's event loop keeps running.
+    await new Promise<void>((resolve) => setTimeout(resolve, 30));
+    other.exec("COMMIT");
+
+    await expect(enqueued).resolves.toMatchObject({ created: true });
+    expect((await store.countByStatus(TENANT)).pending).toBe(1);
+  });
+
+  it("keeps the order of writes issued while a batch waits for the lock", async () => {
+    const path = freshPath();
+    const store = await open({ path });
+    const other = connect(path);
+    other.exec("BEGIN IMMEDIATE");
+    const job = newJob();
+    const first = store.enqueue(job);
+    await new Promise<void>((resolve) => setTimeout(resolve, 10));
+    const second = store.cancel(TENANT, job.id, T0 + 1, 1000);
+    other.exec("COMMIT");
+
+    await first;
+    expect(await second).toMatchObject({ id: job.id, status: "cancelled" });
+  });
+
   it("fails every write of a batch with store_unavailable when another process holds the lock too long", async () => {
     const path = freshPath();
     const store = await open({ path, busyTimeoutMs: 20 });

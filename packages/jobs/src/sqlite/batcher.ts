@@ -28,10 +28,18 @@ interface Pending {
  *
  * Each write is one statement, or throws before it writes, or nests its statements in a SAVEPOINT
  * (better-sqlite3's nested transaction) — so a write that throws leaves the batch's others intact.
+ *
+ * When another connection holds the write lock, the batch waits with timers, not in SQLite's busy
+ * handler: that handler sleeps on the event loop's thread, so a lock held across awaits by another
+ * connection of this same process (the books' Kysely transactions share the file) could never be
+ * released while we wait — a 10-second freeze. New writes queue behind the waiting batch, in order.
  */
 export class WriteBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** Set while the queued batch waits for another connection's write lock. */
+  private lockWait: { since: number; delayMs: number; timer: NodeJS.Timeout } | null = null;
+  private closed = false;
   private readonly commit: (queue: Pending[]) => Outcome[];
 
   constructor(
@@ -39,6 +47,8 @@ export class WriteBatcher {
     private readonly emit: (events: JobEvent[]) => void,
     /** Turns a failed BEGIN/COMMIT into the error every caller of the batch gets. */
     private readonly batchError: (error: unknown) => unknown,
+    /** How long a batch may wait for the write lock before its callers get batchError. */
+    private readonly maxLockWaitMs: number,
   ) {
     this.commit = db.transaction((queue: Pending[]) =>
       queue.map((item): Outcome => {
@@ -55,15 +65,21 @@ export class WriteBatcher {
   run<T>(write: BatchedWrite<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
+      if (!this.scheduled && this.lockWait === null) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(this.flush);
       }
     });
   }
 
-  /** Commits what is queued now (also called by close()). */
-  flush(): void {
+  /** Commits what is queued now and stops waiting for locks; later writes fail. */
+  close(): void {
+    this.closed = true;
+    if (this.lockWait !== null) clearTimeout(this.lockWait.timer);
+    this.flush();
+  }
+
+  private readonly flush = (): void => {
     this.scheduled = false;
     const queue = this.queue;
     if (queue.length === 0) return;
@@ -72,17 +88,35 @@ export class WriteBatcher {
     try {
       outcomes = this.commit(queue);
     } catch (error) {
-      // BEGIN or COMMIT failed (e.g. another process held the lock past busy_timeout): nothing of
-      // this batch was written, so every caller learns it and may try again.
+      if (isBusy(error) && this.waitForLock(queue)) return;
+      // Nothing of this batch was written (BEGIN or COMMIT failed): every caller learns it.
+      this.lockWait = null;
       const reason = this.batchError(error);
       for (const item of queue) item.reject(reason);
       return;
     }
+    this.lockWait = null;
     for (const outcome of outcomes) if (outcome.events.length > 0) this.emit(outcome.events);
     queue.forEach((item, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) item.resolve(outcome.value);
       else item.reject(outcome.value);
     });
+  };
+
+  /** Puts the batch back at the head of the queue and retries after 1, 2, 4 … 50 ms, within the budget. */
+  private waitForLock(queue: Pending[]): boolean {
+    const now = performance.now();
+    const since = this.lockWait?.since ?? now;
+    if (this.closed || now - since >= this.maxLockWaitMs) return false;
+    this.queue = queue.concat(this.queue);
+    const delayMs = Math.min(50, (this.lockWait?.delayMs ?? 0.5) * 2);
+    this.lockWait = { since, delayMs, timer: setTimeout(this.flush, delayMs) };
+    return true;
   }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
 }

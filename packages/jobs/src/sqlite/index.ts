@@ -17,7 +17,11 @@ export interface SqliteStoreOptions {
   synchronous?: "NORMAL" | "FULL";
   /** Prefix for the store's tables (`<prefix>jobs`, `<prefix>jobs_migrations`). Default "". */
   tablePrefix?: string;
-  /** How long a write waits for another process's lock before failing. Default 10 000 ms. */
+  /**
+   * How long a write waits for another connection's write lock before failing with
+   * JobsError("store_unavailable"). Default 10 000 ms. The wait uses timers, so the event loop stays
+   * free (the store sets the connection's own busy_timeout to a few ms after init).
+   */
   busyTimeoutMs?: number;
 }
 
@@ -38,11 +42,12 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): JobStore {
   }
   const owns = options.database === undefined;
   const db = options.database ?? openFile(options.path ?? DEFAULT_PATH);
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000));
   // busy_timeout first: switching to WAL itself needs a lock another process may hold.
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);
-  return new SqliteJobStore(db, tables, owns);
+  return new SqliteJobStore(db, tables, owns, busyTimeoutMs);
 }
 
 function openFile(path: string): Database.Database {

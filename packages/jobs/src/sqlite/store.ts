@@ -26,6 +26,9 @@ import { claimedRecord, eventOf, insertedRecord, rowToRecord } from "./rows.js";
 import { migrate, type TableNames } from "./schema.js";
 import { type LeaseWrite, prepareStatements, type Statements } from "./statements.js";
 
+/** How long a statement may block the event loop waiting for a lock before the batcher's timers take over. */
+const SYNC_BUSY_WAIT_MS = 5;
+
 const commitFailed = (error: unknown) =>
   new JobsError(
     "store_unavailable",
@@ -56,8 +59,9 @@ export class SqliteJobStore implements JobStore {
     private readonly db: Database.Database,
     private readonly tables: TableNames,
     private readonly ownsDatabase: boolean,
+    private readonly busyTimeoutMs: number,
   ) {
-    this.batcher = new WriteBatcher(db, (events) => this.emit(events), commitFailed);
+    this.batcher = new WriteBatcher(db, (events) => this.emit(events), commitFailed, busyTimeoutMs);
   }
 
   async init(): Promise<void> {
@@ -65,7 +69,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async close(): Promise<void> {
-    this.batcher.flush();
+    this.batcher.close();
     this.listeners.clear();
     if (this.ownsDatabase && this.db.open) this.db.close();
   }
@@ -225,7 +229,11 @@ export class SqliteJobStore implements JobStore {
   /** Migrates and prepares on first use, so a store used before init() still works. */
   private prepare(): { sql: Statements; lister: JobLister } {
     if (this.prepared === null) {
+      // Starting up may wait in SQLite's busy handler (other processes migrating the same file);
+      // after that, writes wait for locks with timers (batcher.ts) and only this short sync wait.
+      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
       migrate(this.db, this.tables);
+      this.db.pragma(`busy_timeout = ${SYNC_BUSY_WAIT_MS}`);
       this.prepared = {
         sql: prepareStatements(this.db, this.tables),
         lister: new JobLister(this.db, this.tables.jobs),
