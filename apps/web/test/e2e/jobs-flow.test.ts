@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -47,13 +47,35 @@ suite(suiteName, () => {
     return response.json() as Promise<Record<string, unknown>>;
   };
 
-  const uploadFile = async (file: string) => {
-    await page.locator('input[type="file"]').setInputFiles(file);
-    const title = `Importing ${path.basename(file)}`;
-    const card = page.getByRole("region", { name: title }).first();
+  /** Follows the card of an import the page just started; its "Details" link carries the job id. */
+  const importCard = async (filename: string) => {
+    const card = page.getByRole("region", { name: `Importing ${filename}` }).first();
     await card.waitFor();
     const href = await card.getByRole("link", { name: "Details" }).getAttribute("href");
     return { card, jobId: decodeURIComponent(href?.split("/").pop() ?? "") };
+  };
+
+  const uploadFile = async (file: string) => {
+    await page.locator('input[type="file"]').setInputFiles(file);
+    return importCard(path.basename(file));
+  };
+
+  /** A real drag and drop: a DataTransfer built in the page, dropped on the zone. */
+  const dropFile = async (file: string) => {
+    const name = path.basename(file);
+    const content = readFileSync(file, "utf8");
+    const dataTransfer = await page.evaluateHandle(
+      ([fileName, text]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], fileName, { type: "text/csv" }));
+        return transfer;
+      },
+      [name, content] as const,
+    );
+    const zone = page.locator(".dropzone");
+    await zone.dispatchEvent("dragover", { dataTransfer });
+    await zone.dispatchEvent("drop", { dataTransfer });
+    return importCard(name);
   };
 
   beforeAll(async () => {
@@ -149,9 +171,9 @@ suite(suiteName, () => {
     await screenshot(page, "07-job-cancelled");
   });
 
-  it("shows a failed job's error", async () => {
+  it("shows a failed job's error (the file dropped onto the page)", async () => {
     await page.goto(`${server.url}/transactions`);
-    const { card } = await uploadFile(path.join(fixturesDir, "not-a-bank-export.csv"));
+    const { card } = await dropFile(path.join(fixturesDir, "not-a-bank-export.csv"));
     const alert = card.getByRole("alert");
     await alert.waitFor({ timeout: 30_000 });
     expect(await card.getByRole("status").textContent()).toBe("Job failed");
