@@ -112,6 +112,10 @@ export class JobRun implements TaskContext<unknown> {
     return true;
   }
 
+  get reportedProgress(): boolean {
+    return this.coalescer !== undefined;
+  }
+
   /** Before complete/fail: the last progress value is written first. */
   settleProgress(): Promise<void> | undefined {
     return this.coalescer?.settle();
