@@ -2,12 +2,12 @@
 import type { DecimalSeparator } from "../money.js";
 import { inferDecimalSeparator } from "./amounts.js";
 import { BatchReader } from "./batches.js";
-import { CsvFormatError } from "./errors.js";
 import { rejectBinaryText } from "./file-kind.js";
 import { RowFinalizer } from "./finalize.js";
 import { findHeader } from "./header.js";
 import { type CsvRecord, type Line, RecordAssembler } from "./records.js";
-import { type DraftRow, RowReader } from "./rows.js";
+import { RowReader } from "./rows.js";
+import { RowSequencer } from "./sequence.js";
 import { sniffDelimiter } from "./sniff.js";
 import { type CsvSource, openText, splitLines, type TextSource } from "./source.js";
 import type {
@@ -164,60 +164,19 @@ class BankCsvStream implements CsvStream {
     });
     this.finalizer = finalizer;
 
-    // The last row stays open until the next record shows it has no continuation lines.
-    let tail: DraftRow | null = null;
-    let notImported: { line: number; why: string } | null = null;
-    let count = 0;
+    const sequencer = new RowSequencer(reader, finalizer, maxRows, this.skipped, this.warnings);
     const batches = (async function* () {
       yield ahead;
       yield* records.rest();
     })();
     // Batches keep the per-record work synchronous (see batches.ts).
-    for await (const batch of batches)
+    for await (const batch of batches) {
       for (const record of batch) {
-        if (record.brokenQuote) {
-          this.warnings.push({
-            line: record.line,
-            column: null,
-            message: `Line ${record.line}: a quote opened on this line is never closed, so the line was read as if the quote were text; check this row's fields.`,
-          });
-        }
-        const outcome = reader.read(record);
-        if (outcome.kind === "blank") continue;
-        if (outcome.kind === "continuation") {
-          if (tail) {
-            tail.description = tail.description ? `${tail.description} ${outcome.text}` : outcome.text;
-            tail.raw = `${tail.raw}\n${outcome.raw}`;
-          } else {
-            const reason = notImported
-              ? `continues line ${notImported.line}, which ${notImported.why}`
-              : "text without a date or amount that follows no transaction";
-            this.skipped.push({ line: record.line, reason });
-          }
-          continue;
-        }
-        if (tail) yield* finalizer.push({ kind: "row", row: tail });
-        tail = null;
-        notImported = null;
-        if (outcome.kind === "skip") {
-          this.skipped.push(outcome.skipped);
-          notImported = { line: record.line, why: "was skipped" };
-          continue;
-        }
-        if (++count > maxRows) {
-          throw new CsvFormatError(
-            "too-many-rows",
-            `The file has more than ${maxRows.toLocaleString("en-US")} transaction rows, the most one import accepts; export a shorter date range and import each part.`,
-          );
-        }
-        if (outcome.kind === "draft") tail = outcome.row;
-        else {
-          notImported = { line: record.line, why: "has an error" };
-          yield* finalizer.push({ kind: "error", error: outcome.error });
-        }
+        const out = sequencer.push(record);
+        if (out.length > 0) yield* out;
       }
-    if (tail) yield* finalizer.push({ kind: "row", row: tail });
-    yield* finalizer.end();
+    }
+    yield* sequencer.end();
     this.warnings.push(...finalizer.warnings);
   }
 }
