@@ -136,6 +136,33 @@ describe("background jobs dashboard", () => {
     await waitFor(() => expect(cancelled).toBe(1));
   });
 
+  it("retries a failed job and deletes it, each after confirmation", async () => {
+    signedIn();
+    let current = job({ status: "failed", progress: 35, error: { code: "handler_error", message: "Boom" } });
+    withCompany(api)
+      .on("GET", "/api/jobs", () => ({ jobs: [current], next_cursor: null, counts: { failed: 1 } }))
+      .on("GET", "/api/jobs/job_1", () => current)
+      .on("POST", "/api/jobs/job_1/retry", () => {
+        current = job({ status: "pending", progress: 0, attempts: 0 });
+        return current;
+      })
+      .on("DELETE", "/api/jobs/job_1", () => new Response(null, { status: 204 }));
+    act(() => navigate("/dashboard/background-jobs/job_1"));
+    render(<App />);
+    const detail = await screen.findByRole("complementary", { name: "Job details" });
+    expect((await within(detail).findByRole("alert")).textContent).toContain("Boom");
+    fireEvent.click(within(detail).getByRole("button", { name: "Retry" }));
+    fireEvent.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Retry" }));
+    await screen.findByText("Queued", { selector: ".detail .lf-badge" });
+    fireEvent.click(within(screen.getByRole("complementary")).getByRole("button", { name: "Delete" }));
+    fireEvent.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Delete" }));
+    await waitFor(() => expect(window.location.pathname).toBe("/dashboard/background-jobs"));
+    expect(api.calls.filter((c) => c.method !== "GET").map((c) => `${c.method} ${c.path}`)).toEqual([
+      "POST /api/jobs/job_1/retry",
+      "DELETE /api/jobs/job_1",
+    ]);
+  });
+
   it("says 'Job not found' for an unknown or other tenant's job id", async () => {
     signedIn();
     withCompany(api).on("GET", "/api/jobs", () => ({ jobs: [], next_cursor: null, counts: {} }));
