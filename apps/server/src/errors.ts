@@ -49,7 +49,7 @@ export const onAppError: ErrorHandler<AppEnv> = (error, c) => {
       error.status === 401 ? "unauthorized" : error.status === 413 ? "payload_too_large" : "invalid_request";
     return c.json(errorBody(code, error.message || "The request could not be read."), error.status);
   }
-  c.var.log?.error({ err: error }, "unhandled error");
+  c.var.log?.error({ err: error, req_id: c.var.requestId }, "unhandled error");
   return c.json(errorBody("internal", "Something went wrong on the server; try again in a moment."), 500);
 };
 

@@ -38,7 +38,6 @@ export function bearerAuth(authenticate: Authenticate): MiddlewareHandler<AppEnv
     }
     c.set("tenantId", principal.tenantId);
     c.set("tokenId", principal.tokenId);
-    c.set("log", c.var.log.child({ tenant: principal.tenantId }));
     await next();
   };
 }
