@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { BooksError, notFound } from "./errors.js";
 import { newId } from "./ids.js";
+import { inTransaction } from "./in-transaction.js";
 import type { BooksDb } from "./open.js";
 import type { CategorySource, Transaction as TransactionRow, TransactionStatus } from "./schema.js";
 
@@ -132,34 +133,37 @@ export async function insertTransactions(
     .executeTakeFirst();
   if (!company) throw notFound("company", input.companyId);
   const now = Date.now();
-  let inserted = 0;
-  for (let start = 0; start < input.rows.length; start += INSERT_CHUNK) {
-    const values = input.rows.slice(start, start + INSERT_CHUNK).map((r) => ({
-      id: newId("txn"),
-      tenant_id: tenantId,
-      company_id: input.companyId,
-      import_id: input.importId ?? null,
-      date: r.date,
-      description: r.description,
-      payee: r.payee ?? null,
-      amount_cents: r.amountCents,
-      fingerprint: r.fingerprint,
-      status: (r.accountId ? "categorized" : "uncategorized") as TransactionStatus,
-      account_id: r.accountId ?? null,
-      confidence: r.accountId ? 1 : null,
-      source: (r.accountId ? "manual" : null) as CategorySource | null,
-      created_at: now,
-      updated_at: now,
-    }));
-    const result = await db
-      .insertInto("transactions")
-      .values(values)
-      .onConflict((oc) => oc.columns(["company_id", "fingerprint"]).doNothing())
-      .executeTakeFirst();
-    // Skipped rows are not counted: SQLite's changes() and PostgreSQL's rowCount both exclude them.
-    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
-  }
-  return { inserted };
+  // One transaction for all chunks: one commit (one WAL sync) per call instead of one per chunk.
+  return inTransaction(db, async (trx) => {
+    let inserted = 0;
+    for (let start = 0; start < input.rows.length; start += INSERT_CHUNK) {
+      const values = input.rows.slice(start, start + INSERT_CHUNK).map((r) => ({
+        id: newId("txn"),
+        tenant_id: tenantId,
+        company_id: input.companyId,
+        import_id: input.importId ?? null,
+        date: r.date,
+        description: r.description,
+        payee: r.payee ?? null,
+        amount_cents: r.amountCents,
+        fingerprint: r.fingerprint,
+        status: (r.accountId ? "categorized" : "uncategorized") as TransactionStatus,
+        account_id: r.accountId ?? null,
+        confidence: r.accountId ? 1 : null,
+        source: (r.accountId ? "manual" : null) as CategorySource | null,
+        created_at: now,
+        updated_at: now,
+      }));
+      const result = await trx
+        .insertInto("transactions")
+        .values(values)
+        .onConflict((oc) => oc.columns(["company_id", "fingerprint"]).doNothing())
+        .executeTakeFirst();
+      // Skipped rows are not counted: SQLite's changes() and PostgreSQL's rowCount both exclude them.
+      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return { inserted };
+  });
 }
 
 export async function countTransactionsByStatus(
