@@ -30,7 +30,10 @@ export interface QueueOptions {
 
 export interface EnqueueOptions {
   tenantId: string;
-  /** Same key (per tenant) → the existing job is returned instead of a new one. */
+  /**
+   * Same key (per tenant) → the existing job is returned instead of a new one. In enqueueMany the
+   * i-th input gets `${idempotencyKey}:${i}`, so repeating the same bulk request returns the same jobs.
+   */
   idempotencyKey?: string | null;
   /** Run no earlier than this many ms from now. */
   delayMs?: number;
@@ -151,7 +154,12 @@ export function createQueue(options: QueueOptions): Queue {
       const task = resolveTask(ref as TaskRef<unknown>);
       const now = clock.now();
       const jobs: NewJob[] = [];
-      for (const input of inputs) jobs.push(await prepare(task, input, opts, now));
+      const key = opts.idempotencyKey ?? null;
+      for (const [i, input] of inputs.entries()) {
+        jobs.push(
+          await prepare(task, input, key === null ? opts : { ...opts, idempotencyKey: `${key}:${i}` }, now),
+        );
+      }
       return guarded(store, () => store.enqueueMany(jobs));
     },
     async get(tenantId, id) {

@@ -117,6 +117,16 @@ describe("queue", () => {
     expect((await queue.list({ tenantId: "t" })).jobs).toEqual([]);
   });
 
+  it("enqueueMany with an idempotency key returns the same jobs when the bulk request is repeated", async () => {
+    const { queue } = setup();
+    const inputs = [{ company_id: 1 }, { company_id: 2 }];
+    const first = await queue.enqueueMany(categorize, inputs, { tenantId: "t", idempotencyKey: "upload-9" });
+    const again = await queue.enqueueMany(categorize, inputs, { tenantId: "t", idempotencyKey: "upload-9" });
+    expect(first.map((r) => r.created)).toEqual([true, true]);
+    expect(again.map((r) => r.created)).toEqual([false, false]);
+    expect(again.map((r) => r.job.id)).toEqual(first.map((r) => r.job.id));
+  });
+
   it("a store that throws is reported as store_unavailable, with the cause kept", async () => {
     const broken = createMemoryStore();
     broken.get = async () => {

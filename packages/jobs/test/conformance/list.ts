@@ -77,9 +77,11 @@ export function listTests(h: StoreHarness): void {
     });
 
     it("caps a page at 500 jobs and defaults to 50", async () => {
-      await h.store.enqueueMany(Array.from({ length: 60 }, () => newJob()));
+      await h.store.enqueueMany(Array.from({ length: 501 }, () => newJob()));
       expect((await h.store.list({ tenantId: TENANT })).jobs).toHaveLength(50);
-      expect((await h.store.list({ tenantId: TENANT, limit: 10_000 })).jobs).toHaveLength(60);
+      const capped = await h.store.list({ tenantId: TENANT, limit: 10_000 });
+      expect(capped.jobs).toHaveLength(500);
+      expect(capped.nextCursor).not.toBeNull();
     });
 
     it("counts jobs by status for one tenant, optionally one type", async () => {
