@@ -54,7 +54,8 @@ export interface ParseMoneyOptions {
 
 // Spaces used as thousands separators (NBSP, narrow NBSP, thin space) and apostrophes (Swiss).
 const GROUPING = /[\s\u00a0\u202f\u2009'’]/g;
-const CURRENCY = /\p{Sc}|\b(?:[A-Z]{3}|CHF|Fr\.?|kr|zł|Kč|Ft|lei|RM|Rs\.?)\b|\bR(?=\$)/gu;
+// Lookarounds rather than \b, which is ASCII-only and would miss "zł" and "Kč".
+const CURRENCY = /\p{Sc}|(?<![\p{L}])(?:[A-Z]{3}|CHF|Fr\.?|kr|zł|Kč|Ft|lei|RM|Rs\.?|R(?=\$))(?![\p{L}])/gu;
 const MARKER = /(?<![A-Za-z])(CR|DR|Cr|Dr|cr|dr)\.?\s*$/;
 const MAX_DIGITS = 15; // 15 digits of cents always fit in a safe integer.
 

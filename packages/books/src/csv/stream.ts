@@ -25,7 +25,7 @@ export const DEFAULT_MAX_ROWS = 200_000;
 const SNIFF_LINES = 200;
 
 export interface CsvStream extends AsyncIterable<ParsedRow | RowError> {
-  /** Known once the first item has been produced. */
+  /** Known once the header has been read, before the first item. */
   readonly info: CsvFileInfo | null;
   /** Lines deliberately not imported (preamble, pending, summary lines), filled while iterating. */
   readonly skipped: SkippedLine[];
