@@ -1,35 +1,19 @@
-import {
-  type BooksDb,
-  createApiToken,
-  createCompany,
-  createTenant,
-  getCompany,
-  getTenant,
-  verifyApiToken,
-} from "@ledgerflow/books";
-
-export const DEMO_TENANT_ID = "ten_demo";
-export const DEMO_COMPANY_ID = "co_demo";
+import { type BooksDb, createApiToken, seedDemo } from "@ledgerflow/books";
 
 export interface DemoTenant {
   tenantId: string;
   companyId: string;
-  /** A token to sign in with: LEDGERFLOW_DEMO_TOKEN when set, else a new one made for this start. */
+  /** A token to sign in with: LEDGERFLOW_DEMO_TOKEN when set, else the seed's, else one made for this start. */
   token: string;
 }
 
 /**
- * Makes sure the demo tenant and company exist, and returns a sign-in token. Without a fixed token a
- * new one is made on every start (only hashes are stored, so an earlier one cannot be shown again;
- * the earlier ones keep working).
+ * Seeds the demo tenant, company, rules and sample transactions (once; later starts reuse them) and
+ * returns a sign-in token to print. Only token hashes are stored, so without a fixed token a later
+ * start cannot show the first one again: it makes a new one (the earlier ones keep working).
  */
 export async function seedDemoTenant(db: BooksDb, token: string | undefined): Promise<DemoTenant> {
-  if (!(await getTenant(db, DEMO_TENANT_ID))) await createTenant(db, { id: DEMO_TENANT_ID, name: "Demo" });
-  if (!(await getCompany(db, DEMO_TENANT_ID, DEMO_COMPANY_ID))) {
-    await createCompany(db, DEMO_TENANT_ID, { id: DEMO_COMPANY_ID, name: "Demo Company" });
-  }
-  if (token && (await verifyApiToken(db, token)))
-    return { tenantId: DEMO_TENANT_ID, companyId: DEMO_COMPANY_ID, token };
-  const created = await createApiToken(db, DEMO_TENANT_ID, { name: "demo", ...(token ? { token } : {}) });
-  return { tenantId: DEMO_TENANT_ID, companyId: DEMO_COMPANY_ID, token: created.token };
+  const demo = await seedDemo(db, token === undefined ? {} : { token });
+  const signIn = demo.token ?? token ?? (await createApiToken(db, demo.tenantId, { name: "demo" })).token;
+  return { tenantId: demo.tenantId, companyId: demo.companyId, token: signIn };
 }
