@@ -85,6 +85,10 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
           importId: imp.id,
           rows: rows.slice(start, start + deps.chunkSize * 10),
         });
+        // Big files take a while here: keep the bar moving between the seed's steps.
+        const done = start + deps.chunkSize * 10;
+        if (done < rows.length)
+          ctx.progress(30 + (done / rows.length) * 20, `Inserting transactions ${done}/${rows.length}...`);
         await yieldToEventLoop();
       }
 
@@ -115,6 +119,9 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
           const c = step.results[i];
           if (c) answers.set(txn.id, c);
         });
+        const done = start + chunk.length;
+        if (done < pending.length)
+          ctx.progress(50 + (done / pending.length) * 20, `Applying rules ${done}/${pending.length}...`);
         await yieldToEventLoop();
       }
 
