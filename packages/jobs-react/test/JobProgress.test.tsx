@@ -87,6 +87,31 @@ describe("<JobProgress> in the seed's four states", () => {
     expect(screen.getByRole("alert")?.textContent).toContain("Job not found");
   });
 
+  it("cancelled: a muted bar at its last progress and 'Job cancelled', no alert", async () => {
+    await renderWith({ status: "cancelled", progress: 30, message: "Inserting 600 transactions..." });
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("30");
+    expect(screen.getByRole("status").textContent).toBe("Job cancelled");
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("while the server is unreachable: keeps the last state and says it is retrying", async () => {
+    let down = false;
+    const api = fakeJobApi({ status: "running", progress: 50, message: "Categorizing transaction 5/10..." });
+    const fetchJob = async (id: string, signal: AbortSignal) => {
+      if (down) throw new TypeError("Failed to fetch");
+      return api.fetchJob(id, signal);
+    };
+    render(<JobProgress jobId="job_a" title="Import" fetchJob={fetchJob} />);
+    await act(() => vi.advanceTimersByTimeAsync(0));
+    down = true;
+    await act(() => vi.advanceTimersByTimeAsync(1000));
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("50");
+    expect(screen.getByText(/Cannot reach the server .* Retrying/)).toBeTruthy();
+    down = false;
+    await act(() => vi.advanceTimersByTimeAsync(1000));
+    expect(screen.queryByText(/Cannot reach the server/)).toBeNull();
+  });
+
   it("moves from pending to running to complete as the job does", async () => {
     const { api } = await renderWith({ status: "pending", progress: 0 });
     api.set({ status: "running", progress: 60, message: "Categorizing transaction 6/10..." });
