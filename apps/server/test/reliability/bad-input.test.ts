@@ -57,7 +57,8 @@ describe("pathological files", () => {
     ["a 200 KB line", () => text(`${header}2026-01-01,${"x".repeat(200_000)},-1\n`), [202, 400, 413]],
     [
       "invalid UTF-8 bytes in a description",
-      () => Uint8Array.from([...text(`${header}2026-01-01,CAF`), 0xc3, 0x28, 0xff, 0xfe, ...text(",-3.50\n")]),
+      () =>
+        Uint8Array.from([...text(`${header}2026-01-01,CAF`), 0xc3, 0x28, 0xff, 0xfe, ...text(",-3.50\n")]),
       [202],
     ],
   ];
@@ -74,14 +75,19 @@ describe("pathological files", () => {
   });
 
   it("refuses a 1 MB line (above this server's 256 KB limit) with 413, and a 1 MB line under the default limit gets a clear answer", async () => {
-    const line = new TextEncoder().encode(`Date,Description,Amount\n2026-01-01,${"y".repeat(1_048_576)},-1\n`);
+    const line = new TextEncoder().encode(
+      `Date,Description,Amount\n2026-01-01,${"y".repeat(1_048_576)},-1\n`,
+    );
     expect((await upload(line)).status).toBe(413);
     const roomy = await createTestServer({ tasks: [] });
     try {
       const form = new FormData();
       form.set("company_id", roomy.a.companyId);
       form.set("file", new File([line], "long.csv"));
-      const res = await roomy.call(roomy.a, "/api/jobs/upload-and-categorize", { method: "POST", body: form });
+      const res = await roomy.call(roomy.a, "/api/jobs/upload-and-categorize", {
+        method: "POST",
+        body: form,
+      });
       expect(res.status).toBeLessThan(500);
     } finally {
       await roomy.close();
@@ -111,15 +117,28 @@ describe("fuzzed JSON bodies on every JSON write route", () => {
       ["PATCH", "/api/rules/rul_missing"],
     ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), fc.oneof(jsonBody, rawBody.map((raw) => ({ raw }))), async ([method, path], body) => {
-        const raw = (body as { raw?: string } | null)?.raw;
-        const res =
-          typeof raw === "string"
-            ? await server.call(a, path, { method, body: raw, headers: { "Content-Type": "application/json" } })
-            : await server.call(a, path, { method, json: body });
-        const parsed = await res.json().catch(() => null);
-        expect(res.status < 300 || (res.status >= 400 && res.status < 500 && isErrorShape(parsed))).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.oneof(
+          jsonBody,
+          rawBody.map((raw) => ({ raw })),
+        ),
+        async ([method, path], body) => {
+          const raw = (body as { raw?: string } | null)?.raw;
+          const res =
+            typeof raw === "string"
+              ? await server.call(a, path, {
+                  method,
+                  body: raw,
+                  headers: { "Content-Type": "application/json" },
+                })
+              : await server.call(a, path, { method, json: body });
+          const parsed = await res.json().catch(() => null);
+          expect(res.status < 300 || (res.status >= 400 && res.status < 500 && isErrorShape(parsed))).toBe(
+            true,
+          );
+        },
+      ),
       { numRuns: 600 },
     );
   });

@@ -24,8 +24,26 @@ const HEADERS = [
 ];
 const cell = fc.oneof(
   fc.constantFrom("2026-01-31", "31/01/2026", "01/31/2026", "31.01.2026", "2026-13-45", "yesterday", ""),
-  fc.constantFrom("-12.50", "1.234,56", "$1,036.47", "11'373.94", "(42.00)", "1e308", "-0", "NaN", "9".repeat(40)),
-  fc.constantFrom('"', '""', '"unterminated', "a\nb", "=cmd|' /C calc'!A0", "<script>alert(1)</script>", "\u0000"),
+  fc.constantFrom(
+    "-12.50",
+    "1.234,56",
+    "$1,036.47",
+    "11'373.94",
+    "(42.00)",
+    "1e308",
+    "-0",
+    "NaN",
+    "9".repeat(40),
+  ),
+  fc.constantFrom(
+    '"',
+    '""',
+    '"unterminated',
+    "a\nb",
+    "=cmd|' /C calc'!A0",
+    "<script>alert(1)</script>",
+    "\u0000",
+  ),
   fc.string({ maxLength: 30 }),
   fc.string({ unit: "grapheme", maxLength: 20 }),
 );
@@ -57,7 +75,14 @@ export const csvBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 3000 }) },
 );
 
-export const fileName = fc.constantFrom("statement.csv", "", "../../etc/passwd", "a".repeat(300), "x.CSV", "émoji-🙂.csv");
+export const fileName = fc.constantFrom(
+  "statement.csv",
+  "",
+  "../../etc/passwd",
+  "a".repeat(300),
+  "x.CSV",
+  "émoji-🙂.csv",
+);
 
 /** Bodies for the JSON routes: any JSON, and objects with the routes' own field names and wrong values. */
 const FIELDS = ["company_id", "limit", "name", "account_id", "conditions", "rule_ids", "priority", "enabled"];
@@ -74,7 +99,10 @@ export const jsonBody: fc.Arbitrary<unknown> = fc.oneof(
   }),
 );
 /** Raw request bodies that are not JSON at all (sent with a JSON content type). */
-export const rawBody = fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom("{", "[1,", "null", "\u0000", '{"a":1}x'));
+export const rawBody = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom("{", "[1,", "null", "\u0000", '{"a":1}x'),
+);
 
 /** The error shape every refusal must have: a code and a message a person can act on. */
 export function isErrorShape(body: unknown): boolean {

@@ -18,7 +18,10 @@ export async function settleFirstAttempts(
       if (done.has(id)) continue;
       const job = await queue.get(tenantId, id);
       const settled =
-        job.status === "complete" || job.status === "failed" || job.status === "cancelled" || job.error !== null;
+        job.status === "complete" ||
+        job.status === "failed" ||
+        job.status === "cancelled" ||
+        job.error !== null;
       if (settled) done.set(id, job);
     }
     if (done.size < jobIds.length) await new Promise((resolve) => setTimeout(resolve, 50));
