@@ -58,6 +58,33 @@ export function progressTests(h: StoreHarness): void {
       expect((await h.store.get(null, job.id))?.progress).toBe(60);
     });
 
+    it("starts again at 0 on the next attempt, and climbs from there", async () => {
+      const { job } = await h.store.enqueue(newJob({ maxAttempts: 2 }));
+      const [first] = await h.store.claim({
+        workerId: "w1",
+        limit: 1,
+        leaseMs: 1000,
+        now: T0,
+        types: [TYPE],
+      });
+      await h.store.updateProgress(leaseOf(first!), 60, "Categorizing", T0 + 1);
+      await h.store.fail(
+        leaseOf(first!),
+        { code: "e", message: "e" },
+        { retryAt: T0 + 2, now: T0 + 2, retentionMs: DAY },
+      );
+      const [second] = await h.store.claim({
+        workerId: "w1",
+        limit: 1,
+        leaseMs: 1000,
+        now: T0 + 2,
+        types: [TYPE],
+      });
+      expect(second?.progress).toBe(0);
+      await h.store.updateProgress(leaseOf(second!), 20, "Again", T0 + 3);
+      expect(await h.store.get(null, job.id)).toMatchObject({ attempts: 2, progress: 20, message: "Again" });
+    });
+
     it("is 100 once the job completes", async () => {
       const { job } = await h.store.enqueue(newJob());
       const [claimed] = await h.store.claim({
