@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { webRoot } from "./paths.js";
 
@@ -23,6 +25,14 @@ export async function ensureWebBuilt(): Promise<void> {
     newestSource(path.join(webRoot, "../../packages/jobs/src/client")),
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import("vite");
-  await build({ root: webRoot, logLevel: "warn", configFile: path.join(webRoot, "vite.config.ts") });
+  // A child process with NODE_ENV=production: built inside Vitest (NODE_ENV=test) the bundle would
+  // carry React's development build, and `npm start` would then serve it.
+  const vitePackage = createRequire(import.meta.url).resolve("vite/package.json");
+  const viteBin = path.join(path.dirname(vitePackage), "bin/vite.js");
+  const result = spawnSync(process.execPath, [viteBin, "build", "--logLevel", "warn"], {
+    cwd: webRoot,
+    env: { ...process.env, NODE_ENV: "production" },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
 }
