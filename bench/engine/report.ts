@@ -73,6 +73,29 @@ const GOALS: readonly Goal[] = [
     text: "sqlite NORMAL W4 reads ≥ 5× BullMQ",
     check: (r) => atLeast(ratio("sqlite NORMAL", "BullMQ", "reads")(r), 5),
   },
+  {
+    text: "redis processing ≥ 1.5× BullMQ",
+    check: (r) => atLeast(ratio("redis", "BullMQ", "processing")(r), 1.5),
+  },
+  {
+    text: "redis W2 (progress) ≥ 3× BullMQ",
+    check: (r) => atLeast(ratio("redis", "BullMQ", "progressJobs")(r), 3),
+  },
+  {
+    text: "postgres processing ≥ 1.5× graphile-worker",
+    check: (r) => atLeast(ratio("postgres", "graphile-worker", "processing")(r), 1.5),
+  },
+  {
+    text: "postgres W2 (progress) ≥ 5× graphile-worker",
+    check: (r) => atLeast(ratio("postgres", "graphile-worker", "progressJobs")(r), 5),
+  },
+  ...["postgres", "redis"].map((name) => ({
+    text: `${name} W3 p99 ≤ 10 ms`,
+    check: (r: ReadonlyMap<string, EngineFigures>) => {
+      const p99 = r.get(name)?.startP99;
+      return p99 === undefined ? null : { value: p99, met: p99 <= 10 };
+    },
+  })),
 ];
 
 /** Ratios to BullMQ for every target, and the issue's goals with met / not met. */

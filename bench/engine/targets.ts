@@ -6,6 +6,7 @@ import { createSqliteStore } from "@ledgerflow/jobs/sqlite";
 import { Redis } from "ioredis";
 import { bullmqSystem } from "./bullmq-system.js";
 import { engineSystem } from "./engine-system.js";
+import { SCALE_OUT_TARGETS } from "./scaleout-targets.js";
 import type { BenchTarget } from "./system.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -48,4 +49,5 @@ export const ENGINE_TARGETS: readonly BenchTarget[] = [
   sqliteTarget("NORMAL"),
   sqliteTarget("FULL"),
   { name: "BullMQ", unavailable: redisUnavailable, setup: async () => bullmqSystem(REDIS_URL) },
+  ...SCALE_OUT_TARGETS,
 ];
