@@ -228,6 +228,20 @@ describeEachDialect("book tasks", (ctx) => {
     expect(result.errors.map((e) => e.line)).toEqual([3, 4]);
   });
 
+  it("another tenant's import is not found, and the job fails without retrying", async () => {
+    const { db, tenantId, companyId } = await companyWithRules();
+    const imp = await createImport(db, tenantId, { companyId, filename: "sample.csv", content: SAMPLE_CSV });
+    const other = await seedCompany(db, "Other");
+    const { job } = await runThroughEngine(db, {
+      tenantId: other.tenantId,
+      task: "upload_and_categorize",
+      input: { import_id: imp.id },
+    });
+    expect(job).toMatchObject({ status: "failed", attempts: 1 });
+    expect(job.error?.message).toMatch(/import .* was not found/);
+    expect((await listTransactions(db, tenantId, { companyId })).transactions).toEqual([]);
+  });
+
   it("upload_and_categorize rejects a file that is not a bank CSV without retrying", async () => {
     const { db, tenantId, companyId } = await companyWithRules();
     const imp = await createImport(db, tenantId, {

@@ -1,5 +1,5 @@
 import { defineTask, UnrecoverableError } from "@ledgerflow/jobs";
-import { type Categorization, HIGH_CONFIDENCE, type TxnForCategorize } from "../categorize/types.js";
+import { type Categorization, HIGH_CONFIDENCE } from "../categorize/types.js";
 import { CsvFormatError, fingerprintRows, type ParseCsvOptions, parseBankCsv } from "../csv/index.js";
 import { getImport, setImportStatus } from "../db/imports.js";
 import { insertTransactions, type NewTransaction } from "../db/transactions.js";
@@ -9,6 +9,7 @@ import type { TaskDeps } from "./categorize-transactions.js";
 import { resolveCategoryAccounts } from "./category-accounts.js";
 import { loadCompanyContext } from "./company-context.js";
 import { bookImportedCategorized, importOutcome } from "./import-outcome.js";
+import { pendingOfImport } from "./pending.js";
 import {
   type ImportErrorOut,
   MAX_REPORTED_ERRORS,
@@ -94,22 +95,7 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
 
       ctx.progress(50, "Applying rules...");
       const context = await loadCompanyContext(db, tenantId, imp.companyId);
-      const pendingRows = await db
-        .selectFrom("transactions")
-        .select(["id", "date", "description", "payee", "amount_cents"])
-        .where("tenant_id", "=", tenantId)
-        .where("import_id", "=", imp.id)
-        .where("status", "=", "uncategorized")
-        .orderBy("date")
-        .orderBy("id")
-        .execute();
-      const pending: TxnForCategorize[] = pendingRows.map((r) => ({
-        id: r.id,
-        date: r.date,
-        description: r.description,
-        payee: r.payee,
-        amountCents: r.amount_cents,
-      }));
+      const pending = await pendingOfImport(db, tenantId, imp.id);
       const answers = new Map<string, Categorization>();
       for (let start = 0; start < pending.length; start += deps.chunkSize) {
         ctx.signal.throwIfAborted();
