@@ -198,8 +198,15 @@ class WorkerPool implements Worker, RunHost {
 
   private startRun(job: JobRecord): void {
     const task = this.queue.task(job.type);
-    const timeoutMs = task?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (task === undefined) return; // claim() only returns the types we asked for
+    if (task === undefined) {
+      // claim() only returns the types we asked for; should a store not, give the job back untouched.
+      const lease = { jobId: job.id, workerId: this.id, attempt: job.attempts };
+      this.store
+        .release(lease, this.clock.now())
+        .catch((error: unknown) => this.outcomeNotRecorded(job.id, error));
+      return;
+    }
+    const timeoutMs = task.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const run = new JobRun(job, task, this.id, this.clock.now() + timeoutMs, this);
     this.runs.set(job.id, run);
     if (this.state !== "running") {
@@ -236,7 +243,7 @@ class WorkerPool implements Worker, RunHost {
       try {
         await this.store.complete(run.lease, result, this.clock.now(), this.queue.retentionMs);
       } catch (error) {
-        this.outcomeNotRecorded(run, error);
+        this.outcomeNotRecorded(run.jobId, error);
       }
       this.free(run);
       return;
@@ -274,15 +281,15 @@ class WorkerPool implements Worker, RunHost {
       else if (ok && reason === undefined) await this.complete(run, value);
       else await this.fail(run, value);
     } catch (error) {
-      this.outcomeNotRecorded(run, error);
+      this.outcomeNotRecorded(run.jobId, error);
     } finally {
       this.free(run);
     }
   }
 
-  private outcomeNotRecorded(run: JobRun, error: unknown): void {
+  private outcomeNotRecorded(jobId: string, error: unknown): void {
     this.logger.error("Could not record the job's outcome; its lease will expire and it will be retried", {
-      jobId: run.jobId,
+      jobId,
       error: String(error),
     });
   }
