@@ -33,6 +33,26 @@ export function engineRunTests(h: StoreHarness): void {
       });
     });
 
+    it("several workers sharing the store run every job exactly once", async () => {
+      const runs: string[] = [];
+      const task = testTask("shared", (ctx) => {
+        runs.push(ctx.jobId);
+        return ctx.input.n;
+      });
+      const engine = startEngine(h, [task]);
+      const results = await engine.queue.enqueueMany(
+        task,
+        Array.from({ length: 40 }, (_, n) => ({ n })),
+        { tenantId: TENANT },
+      );
+      engine.worker({ concurrency: 3 });
+      engine.worker({ concurrency: 3 });
+      engine.worker({ concurrency: 3 });
+      for (const { job } of results) await engine.until(job.id, "complete");
+      expect(runs).toHaveLength(40);
+      expect(new Set(runs).size).toBe(40);
+    });
+
     it("progress never goes down within an attempt and is clamped to 0–100", async () => {
       let release!: () => void;
       const task = testTask("progress", async (ctx) => {
