@@ -24,6 +24,7 @@ import type {
 } from "../types.js";
 import { JOB_STATUSES } from "../types.js";
 import { RedisEvents } from "./events.js";
+import { RedisLeaseWrites } from "./lease-writes.js";
 import { type FlatRecord, toJob } from "./record.js";
 import { callScript, defineScripts, type ScriptName } from "./scripts.js";
 
@@ -44,11 +45,6 @@ export interface RedisStoreOptions {
 /** Reclaim re-checks and moves expired leases this many per script call, so no call blocks Redis long. */
 const RECLAIM_BATCH = 200;
 
-interface LeaseWrite<T> {
-  lease: Lease;
-  value: T;
-}
-
 /**
  * Jobs in Redis: every state change is one Lua script (atomic, EVALSHA), events go out by pub/sub from
  * inside the same script, and writes issued together are sent as one script call (a batch) — see
@@ -67,15 +63,8 @@ export class RedisJobStore implements JobStore {
   private readonly origin = randomUUID();
   private readonly events: RedisEvents;
   private readonly prefetched: ClaimBuffer;
+  private readonly leases: RedisLeaseWrites;
   private readonly enqueues: Batcher<NewJob, EnqueueResult>;
-  private readonly completions: Batcher<
-    LeaseWrite<{ result: Json; now: number; expiresAt: number }>,
-    boolean
-  >;
-  private readonly reports: Batcher<
-    LeaseWrite<{ progress: number; message: string | null; now: number }>,
-    boolean
-  >;
 
   constructor(options: RedisStoreOptions = {}) {
     this.prefix = options.prefix ?? "lf";
@@ -104,14 +93,7 @@ export class RedisJobStore implements JobStore {
       (jobs) => this.insert(jobs),
       (job) => job.id,
     );
-    this.completions = new Batcher(
-      (writes) => this.completeBatch(writes),
-      (write) => write.lease.jobId,
-    );
-    this.reports = new Batcher(
-      (writes) => this.progressBatch(writes),
-      (write) => write.lease.jobId,
-    );
+    this.leases = new RedisLeaseWrites((name, args) => this.script(name, args));
   }
 
   async init(): Promise<void> {
@@ -144,31 +126,24 @@ export class RedisJobStore implements JobStore {
     return rows.map(toJob);
   }
 
-  async extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean> {
-    return (await this.script("extend", [...leaseArgs(lease), now + leaseMs])) === 1;
+  extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean> {
+    return this.leases.extend(lease, now + leaseMs);
   }
 
   updateProgress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean> {
-    return this.reports.push({ lease, value: { progress, message, now } });
+    return this.leases.progress(lease, progress, message, now);
   }
 
   complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean> {
-    return this.completions.push({ lease, value: { result, now, expiresAt: now + retentionMs } });
+    return this.leases.complete(lease, result, now, now + retentionMs);
   }
 
-  async fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean> {
-    const reply = await this.script("fail", [
-      ...leaseArgs(lease),
-      JSON.stringify({ code: error.code, message: error.message }),
-      options.retryAt ?? "",
-      options.now,
-      options.now + options.retentionMs,
-    ]);
-    return reply === 1;
+  fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean> {
+    return this.leases.fail(lease, error, options);
   }
 
-  async release(lease: Lease, now: number): Promise<boolean> {
-    return (await this.script("release", [...leaseArgs(lease), now])) === 1;
+  release(lease: Lease, now: number): Promise<boolean> {
+    return this.leases.release(lease, now);
   }
 
   async cancel(tenantId: string, jobId: string, now: number, retentionMs: number): Promise<JobRecord | null> {
@@ -301,7 +276,7 @@ export class RedisJobStore implements JobStore {
 
   async close(): Promise<void> {
     await this.prefetched.releaseAll();
-    await Promise.all([this.enqueues.drain(), this.completions.drain(), this.reports.drain()]);
+    await Promise.all([this.enqueues.drain(), this.leases.drain()]);
     await this.events.close();
     if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
   }
@@ -330,34 +305,6 @@ export class RedisJobStore implements JobStore {
     }
   }
 
-  private async completeBatch(
-    writes: LeaseWrite<{ result: Json; now: number; expiresAt: number }>[],
-  ): Promise<boolean[]> {
-    const args = writes.flatMap(({ lease, value }) => [
-      ...leaseArgs(lease),
-      // undefined (a handler that returned nothing) is stored as JSON null.
-      JSON.stringify(value.result ?? null),
-      value.now,
-      value.expiresAt,
-    ]);
-    const replies = (await this.script("complete", [writes.length, ...args])) as number[];
-    return replies.map((reply) => reply === 1);
-  }
-
-  private async progressBatch(
-    writes: LeaseWrite<{ progress: number; message: string | null; now: number }>[],
-  ): Promise<boolean[]> {
-    const args = writes.flatMap(({ lease, value }) => [
-      ...leaseArgs(lease),
-      value.progress,
-      value.message === null ? 0 : 1,
-      value.message ?? "",
-      value.now,
-    ]);
-    const replies = (await this.script("progress", [writes.length, ...args])) as number[];
-    return replies.map((reply) => reply === 1);
-  }
-
   /** Runs a script; first waits for a starting subscription so its listener sees this write's event. */
   private async script(name: ScriptName, args: (string | number)[]): Promise<unknown> {
     const subscribing = this.events.ready();
@@ -368,10 +315,6 @@ export class RedisJobStore implements JobStore {
   private key(suffix: string): string {
     return `${this.prefix}:${suffix}`;
   }
-}
-
-function leaseArgs(lease: Lease): (string | number)[] {
-  return [lease.jobId, lease.workerId, lease.attempt];
 }
 
 /** Turns a script's "illegal:<status>" error into the state machine's own illegal_transition error. */
