@@ -256,6 +256,11 @@ describe("worker pool", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it("refuses a heartbeat that would not keep the lease alive", () => {
+    const queue = createQueue({ store: createMemoryStore(), tasks: [] });
+    expect(() => createWorker(queue, { leaseMs: 1000, heartbeatMs: 1000 })).toThrow(/shorter than leaseMs/);
+  });
+
   it("stop() before start() is a no-op, and start() after stop() does nothing", async () => {
     const { worker, clock } = setup([task("noop", () => null)]);
     await worker.stop();

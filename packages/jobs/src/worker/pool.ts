@@ -65,6 +65,13 @@ class WorkerPool implements Worker, RunHost {
     this.options = options;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 10));
     this.leaseMs = options.leaseMs ?? 30_000;
+    const heartbeatMs = options.heartbeatMs ?? this.leaseMs / 3;
+    if (!(this.leaseMs > 0) || !(heartbeatMs > 0) || heartbeatMs >= this.leaseMs) {
+      throw new TypeError(
+        `Worker options: heartbeatMs (${heartbeatMs}) must be positive and shorter than leaseMs (${this.leaseMs}), ` +
+          "or leases expire while jobs are still running. Leave heartbeatMs out to use leaseMs / 3.",
+      );
+    }
     this.id = options.workerId ?? `worker_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
     this.logger = options.logger ?? consoleLogger;
     this.deadlines = new DeadlineTimer(queue.clock, this.onDeadline);
