@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { isJobsError } from "../src/errors.js";
 import { createSqliteStore, type SqliteStoreOptions } from "../src/sqlite/index.js";
 import type { JobRecord, JobStore, Lease } from "../src/types.js";
-import { newJob, T0, TENANT, TYPE } from "./conformance/harness.js";
+import { eventually, newJob, T0, TENANT, TYPE } from "./conformance/harness.js";
 
 // What the conformance suite cannot see: how this store uses SQLite (batching, files, locks, schema).
 
@@ -210,6 +210,19 @@ describe("sqlite store: the file", () => {
     expect(() => createSqliteStore({ path: freshPath(), tablePrefix: "x; DROP TABLE y" })).toThrow(
       /letters, digits and underscores/,
     );
+  });
+
+  it("checkpoints the WAL in a background thread once in use, not inside commits", async () => {
+    const path = freshPath();
+    const db = connect(path);
+    const store = await open({ database: db });
+    const sizeBefore = statSync(path).size;
+
+    for (let n = 0; n < 80; n += 1) await store.enqueue(newJob());
+
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    // The rows reach the database file itself only through a checkpoint.
+    await eventually(() => expect(statSync(path).size).toBeGreaterThan(sizeBefore));
   });
 
   it("does not close a connection it was given", async () => {

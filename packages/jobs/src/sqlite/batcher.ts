@@ -49,6 +49,8 @@ export class WriteBatcher {
     private readonly batchError: (error: unknown) => unknown,
     /** How long a batch may wait for the write lock before its callers get batchError. */
     private readonly maxLockWaitMs: number,
+    /** Called after every successful commit. */
+    private readonly committed: () => void = () => {},
   ) {
     this.commit = db.transaction((queue: Pending[]) =>
       queue.map((item): Outcome => {
@@ -96,6 +98,7 @@ export class WriteBatcher {
       return;
     }
     this.lockWait = null;
+    this.committed();
     for (const outcome of outcomes) if (outcome.events.length > 0) this.emit(outcome.events);
     queue.forEach((item, index) => {
       const outcome = outcomes[index]!;

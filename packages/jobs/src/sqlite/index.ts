@@ -47,6 +47,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): JobStore {
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);
+  // The WAL file is reused after each full checkpoint; this trims it back if a burst grew it.
+  db.pragma("journal_size_limit = 67108864");
   return new SqliteJobStore(db, tables, owns, busyTimeoutMs);
 }
 

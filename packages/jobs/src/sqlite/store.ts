@@ -20,6 +20,7 @@ import type {
   Unsubscribe,
 } from "../types.js";
 import { WriteBatcher } from "./batcher.js";
+import { BackgroundCheckpointer } from "./checkpointer.js";
 import { JobLister } from "./list.js";
 import { cancelJob, deleteExpiredJobs, deleteJob, reclaimExpired, retryJob } from "./manage.js";
 import { claimedRecord, eventOf, insertedRecord, rowToRecord } from "./rows.js";
@@ -52,6 +53,7 @@ export class SqliteJobStore implements JobStore {
 
   private prepared: { sql: Statements; lister: JobLister } | null = null;
   private readonly batcher: WriteBatcher;
+  private readonly checkpointer: BackgroundCheckpointer;
   private readonly listeners = new Set<JobEventListener>();
   private lastTypes: { types: readonly string[]; json: string } | null = null;
 
@@ -61,7 +63,14 @@ export class SqliteJobStore implements JobStore {
     private readonly ownsDatabase: boolean,
     private readonly busyTimeoutMs: number,
   ) {
-    this.batcher = new WriteBatcher(db, (events) => this.emit(events), commitFailed, busyTimeoutMs);
+    this.checkpointer = new BackgroundCheckpointer(db);
+    this.batcher = new WriteBatcher(
+      db,
+      (events) => this.emit(events),
+      commitFailed,
+      busyTimeoutMs,
+      () => this.checkpointer.committed(),
+    );
   }
 
   async init(): Promise<void> {
@@ -70,6 +79,7 @@ export class SqliteJobStore implements JobStore {
 
   async close(): Promise<void> {
     this.batcher.close();
+    await this.checkpointer.stop();
     this.listeners.clear();
     if (this.ownsDatabase && this.db.open) this.db.close();
   }
