@@ -1,5 +1,5 @@
 import pg from "pg";
-import { afterAll, afterEach, expect, it } from "vitest";
+import { afterAll, afterEach, expect, it, vi } from "vitest";
 import { createPostgresStore, enqueueInTransaction, type PostgresJobStore } from "../src/postgres/index.js";
 import type { JobEvent, JobRecord, Lease } from "../src/types.js";
 import { DAY, eventually, newJob, T0, TYPE } from "./conformance/harness.js";
@@ -180,4 +180,13 @@ describeIfService("postgres store", available, () => {
       /plain identifier/,
     );
   });
+});
+
+it("under CI=true an unreachable PostgreSQL fails the run instead of skipping it", async () => {
+  vi.stubEnv("CI", "true");
+  try {
+    await expect(pgAvailable("postgres://postgres@127.0.0.1:1/none")).rejects.toThrow(/CI=true requires it/);
+  } finally {
+    vi.unstubAllEnvs();
+  }
 });

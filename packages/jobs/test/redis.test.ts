@@ -146,3 +146,12 @@ describeIfService("redis store", available, () => {
     expect((await a.countByStatus("tenant_a")).pending).toBe(1);
   });
 });
+
+it("under CI=true an unreachable Redis fails the run instead of skipping it", async () => {
+  vi.stubEnv("CI", "true");
+  try {
+    await expect(redisAvailable("redis://127.0.0.1:1")).rejects.toThrow(/CI=true requires it/);
+  } finally {
+    vi.unstubAllEnvs();
+  }
+});
