@@ -225,6 +225,12 @@ describeEachDialect("journal", (ctx) => {
     expect(lines).toHaveLength(5);
     expect(csv).toContain(",'=cmd|' /C calc'!A0,");
     expect(csv).toMatch(/,6200,Meals & Entertainment,12\.50,,/);
+    const stranger = await seedCompany(db, "Stranger");
+    expect((await exportJournalCsv(db, stranger.tenantId, companyId)).trimEnd().split("\r\n")).toHaveLength(
+      1,
+    );
+    expect((await trialBalance(db, stranger.tenantId, companyId)).rows).toEqual([]);
+    expect((await listJournalEntries(db, stranger.tenantId, { companyId })).entries).toEqual([]);
     const bean = await exportJournalBeancount(db, tenantId, companyId, { title: "Acme" });
     expect(bean).toContain("2024-02-01 open Expenses:Meals-Entertainment USD");
     expect(bean).toMatch(

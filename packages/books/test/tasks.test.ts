@@ -139,6 +139,18 @@ describeEachDialect("book tasks", (ctx) => {
     expect(await expectOneEntryPerCategorized(tenantId, companyId)).toBeGreaterThanOrEqual(20);
   });
 
+  it("two categorize runs racing on the same company book each transaction once", async () => {
+    const { db, tenantId, companyId } = await companyWithRules();
+    await uncategorized(tenantId, companyId, 60);
+    const { categorizeTransactions } = createBookTasks({ db, chunkSize: 7 });
+    const [a, b] = await Promise.all([
+      runHandler(categorizeTransactions, { company_id: companyId }, { tenantId }),
+      runHandler(categorizeTransactions, { company_id: companyId }, { tenantId }),
+    ]);
+    const booked = await expectOneEntryPerCategorized(tenantId, companyId);
+    expect(a.result.journal_entries_created + b.result.journal_entries_created).toBe(booked);
+  });
+
   it("an unknown or another tenant's company fails the job at once with a clear error", async () => {
     const { db, companyId } = await companyWithRules();
     const other = await seedCompany(db, "Other");
