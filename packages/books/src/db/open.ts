@@ -53,6 +53,9 @@ export function openBooksDb(options: OpenBooksDbOptions): BooksDb {
       types: pgTypes,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
+    // An idle client whose server connection dies emits "error" on the pool; unhandled, that
+    // crashes the process. The pool drops that client, and the next query reports any real outage.
+    pool.on("error", () => undefined);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const path = options.url.replace(/^(sqlite|file):(\/\/)?/i, "");
