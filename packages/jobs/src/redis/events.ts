@@ -37,7 +37,7 @@ export class RedisEvents {
     this.listeners.clear();
     const subscriber = this.subscriber;
     this.subscriber = null;
-    await this.subscribed?.catch(() => undefined);
+    await this.subscribed;
     this.subscribed = null;
     subscriber?.disconnect();
   }
@@ -48,7 +48,28 @@ export class RedisEvents {
     subscriber.on("error", () => undefined);
     subscriber.on("message", (_channel: string, payload: string) => this.deliver(payload));
     this.subscriber = subscriber;
-    this.subscribed = subscriber.subscribe(this.channel).then(() => undefined);
+    const first = this.trySubscribe(subscriber);
+    this.subscribed = first;
+    // Once settled, writes stop waiting (a resolved promise would still cost each write a tick).
+    void first.finally(() => {
+      if (this.subscribed === first) this.subscribed = null;
+    });
+  }
+
+  /**
+   * SUBSCRIBE, retried every second while Redis is unreachable (ioredis resubscribes by itself only to
+   * channels it once subscribed). Never rejects: writes wait for the first attempt, not for success.
+   */
+  private async trySubscribe(subscriber: Redis): Promise<void> {
+    try {
+      await subscriber.subscribe(this.channel);
+    } catch {
+      if (this.subscriber !== subscriber) return;
+      const retry = setTimeout(() => {
+        if (this.subscriber === subscriber) void this.trySubscribe(subscriber);
+      }, 1_000);
+      retry.unref();
+    }
   }
 
   private deliver(payload: string): void {
