@@ -32,6 +32,7 @@ export class BackgroundCheckpointer {
     this.worker = null;
     if (worker === null) return;
     const exited = once(worker, "exit");
+    worker.ref(); // an unref'd thread cannot keep the loop alive while close() awaits its exit (exit 13)
     worker.postMessage("stop");
     await exited;
   }
