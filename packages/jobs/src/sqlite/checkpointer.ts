@@ -44,11 +44,15 @@ export class BackgroundCheckpointer {
     });
     // The thread must never keep a process alive that is otherwise done.
     worker.unref();
-    worker.on("error", () => {
-      // Could not run (no worker threads here, file gone): SQLite checkpoints in COMMIT again.
-      if (this.worker === worker) this.worker = null;
+    // If the thread cannot run (no worker threads here, file gone) or dies, SQLite checkpoints in
+    // COMMIT again, as it does by default.
+    const fallBack = () => {
+      if (this.worker !== worker) return; // stopped on purpose
+      this.worker = null;
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
-    });
+    };
+    worker.on("error", fallBack);
+    worker.on("exit", fallBack);
     this.db.pragma("wal_autocheckpoint = 0");
     this.worker = worker;
   }
