@@ -32,7 +32,7 @@ export async function importCommand(
   if (!company)
     throw new Error(`No company ${companyId}: pass --company with an id from GET /api/companies.`);
   const content = new Uint8Array(readFileSync(file));
-  checkUploadedCsv(content, basename(file));
+  await checkUploadedCsv(content, basename(file));
   const upload = await createImport(db, company.tenant_id, { companyId, filename: basename(file), content });
   const { job } = await queue.enqueue(UPLOAD_TASK, { import_id: upload.id }, { tenantId: company.tenant_id });
 

@@ -88,7 +88,7 @@ export function jobCommandRoutes({ db, queue, uploadMaxBytes }: RouteDeps) {
     if (file.size > uploadMaxBytes) throw tooLarge(uploadMaxBytes);
     await requireCompany(db, c.var.tenantId, form.company_id);
     const content = new Uint8Array(await file.arrayBuffer());
-    checkUploadedCsv(content, file.name);
+    await checkUploadedCsv(content, file.name);
     const upload = await createImport(db, c.var.tenantId, {
       companyId: form.company_id,
       filename: file.name || "upload.csv",
