@@ -22,7 +22,7 @@ const CHANNEL_WORDS =
 
 // Masked or partial card numbers: "XXXX1234", "****1234", "4000 12** **** 1234", "CARD 1234".
 const CARD_NUMBER =
-  /(?:\b(?:card|karte|tarjeta)\s*(?:no\.?|nr\.?|#)?\s*[x*\d]{4,}\b)|(?:[x*]{2,}[\s-]?)+\d{2,4}\b/gi;
+  /(?:\b(?:card|karte|tarjeta)\s*(?:no\.?|nr\.?|#)?\s*[x*\d]{4,}\b)|(?<![x*])[x*]{2,}(?:[\s-][x*]{2,})*[\s-]?\d{2,4}\b/gi;
 
 // Dates and times in any common spelling, including ISO timestamps.
 const DATE_LIKE =
