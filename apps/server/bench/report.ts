@@ -14,8 +14,8 @@ export function writeHttpSection(r: HttpBenchResult): void {
   const section = `${START}
 ## HTTP
 
-Measured by \`npm run bench -- http\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} cores, shared with other work,
-Node ${process.version}). The server is \`node scripts/start.mjs\` (SQLite in a temp DATA_DIR, the worker on its own thread
+Measured by \`npm run bench -- http\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} cores, shared with other work:
+load average ${os.loadavg()[0]?.toFixed(1)} at the end of the run; Node ${process.version}). The server is \`node scripts/start.mjs\` (SQLite in a temp DATA_DIR, the worker on its own thread
 in the same process, LOG_LEVEL=warn); autocannon runs in a separate process from the servers.
 
 | measure | result | goal |
@@ -32,6 +32,12 @@ encoding on top of the bare route. The 100,000-row job runs on the worker thread
 the default): run inline on the API's event loop, the same import blocked it for up to 7.9 s at a time
 (parsing and fingerprinting before the first progress report), which no amount of yielding between
 insert chunks could hide. The two threads share the SQLite file through separate connections (WAL).
+
+On a machine this loaded the figures move by a factor of several between runs (an earlier run: POST
+p99 52 ms, GET 12 % of the bare route); p99 of a 1-connection POST is dominated by scheduling stalls
+of the server process, not by the ~1 ms the request itself takes (p50). The GET gap is the real work
+of an authenticated read: a profile of the status route shows the SQLite read as the largest single
+cost, then Hono's routing and validation layers, the token hash and the metrics sample.
 ${END}`;
   const current = existsSync(FILE) ? readFileSync(FILE, "utf8") : "# Benchmarks\n";
   const next = current.includes(START)
