@@ -1,0 +1,101 @@
+// `npm run test:chaos [-- scenario…]`: the long reliability suite. Each scenario prints its figures;
+// the run ends with one table and exits 1 if any scenario broke a guarantee. Traffic stays on
+// 127.0.0.1; every loop is bounded in count and time. Sizes can be scaled down with CHAOS_SCALE.
+import { runBadInput } from "./scenarios/bad-input.js";
+import { runCrash } from "./scenarios/crash.js";
+import { runLoad } from "./scenarios/load.js";
+import { runRestart } from "./scenarios/restart.js";
+
+/** 1 = the documented run (5,000 jobs, 10,000 fuzz cases, 60 s of load); 0.1 for a quick try. */
+const SCALE = Number(process.env.CHAOS_SCALE ?? 1);
+const n = (full: number) => Math.max(1, Math.round(full * SCALE));
+
+type Outcome = { name: string; ok: boolean; figures: Record<string, unknown> };
+
+const crash = (store: "sqlite" | "postgres" | "redis") => async (): Promise<Outcome> => {
+  const r = await runCrash({
+    store,
+    jobs: n(5000),
+    workers: 3,
+    killEveryMs: 3000,
+    leaseMs: 5000,
+    timeLimitMs: 150_000,
+    companies: 10,
+  });
+  if ("skipped" in r)
+    return { name: `crash-${store}`, ok: process.env.CI !== "true", figures: { skipped: r.skipped } };
+  const ok =
+    r.notComplete === 0 &&
+    r.duplicatedTransactions === 0 &&
+    r.missingTransactions === 0 &&
+    r.duplicatedEntries === 0 &&
+    r.missingEntries === 0 &&
+    r.wrongResults === 0;
+  return { name: `crash-${store}`, ok, figures: { ...r } };
+};
+
+const SCENARIOS: Record<string, () => Promise<Outcome>> = {
+  "crash-sqlite": crash("sqlite"),
+  "crash-postgres": crash("postgres"),
+  "crash-redis": crash("redis"),
+  restart: async () => {
+    const r = await runRestart({ uploads: 20, timeLimitMs: 120_000 });
+    return {
+      name: "restart",
+      ok: r.finished === r.uploads && r.duplicatedTransactions === 0,
+      figures: { ...r },
+    };
+  },
+  load: async () => {
+    const r = await runLoad({ clients: n(500), enqueuesPerSecond: 50, seconds: Math.max(5, n(60)) });
+    return { name: "load", ok: r.errors === 0, figures: { ...r } };
+  },
+  "bad-input": async () => {
+    const r = await runBadInput({ csvFiles: n(10_000), jsonBodies: n(10_000) });
+    return {
+      name: "bad-input",
+      ok: r.serverErrors === 0 && r.unclearRejections === 0 && r.badJobs === 0,
+      figures: { ...r },
+    };
+  },
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const names = wanted.length ? wanted : Object.keys(SCENARIOS);
+const unknown = names.filter((name) => !SCENARIOS[name]);
+if (unknown.length) {
+  console.error(`Unknown scenario ${unknown.join(", ")}; choose from: ${Object.keys(SCENARIOS).join(", ")}`);
+  process.exit(2);
+}
+
+const outcomes: Outcome[] = [];
+const started = Date.now();
+for (const name of names) {
+  const t0 = Date.now();
+  console.log(`\n▶ ${name}`);
+  try {
+    const outcome = await SCENARIOS[name]?.();
+    if (outcome) {
+      outcomes.push(outcome);
+      console.log(
+        `${outcome.ok ? "✓" : "✗"} ${name} (${Math.round((Date.now() - t0) / 1000)} s)`,
+        outcome.figures,
+      );
+    }
+  } catch (error) {
+    outcomes.push({ name, ok: false, figures: { error: (error as Error).stack ?? String(error) } });
+    console.log(`✗ ${name} threw`, error);
+  }
+}
+
+console.log(`\nChaos suite: ${Math.round((Date.now() - started) / 1000)} s, scale ${SCALE}`);
+console.table(
+  outcomes.map((o) => ({
+    scenario: o.name,
+    result: o.ok ? "ok" : "FAILED",
+    ...Object.fromEntries(
+      Object.entries(o.figures).filter(([k, v]) => k !== "examples" && typeof v !== "object"),
+    ),
+  })),
+);
+process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
