@@ -24,7 +24,7 @@ afterAll(() => server.close());
 async function upload(bytes: Uint8Array, name = "statement.csv") {
   const form = new FormData();
   form.set("company_id", server.a.companyId);
-  form.set("file", new File([bytes], name, { type: "text/csv" }));
+  form.set("file", new File([new Uint8Array(bytes)], name, { type: "text/csv" }));
   const res = await server.call(server.a, "/api/jobs/upload-and-categorize", { method: "POST", body: form });
   const body = await res.json().catch(() => null);
   if (res.status === 202) accepted.push(body.job_id);
