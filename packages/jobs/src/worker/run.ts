@@ -42,6 +42,9 @@ export class JobRun implements TaskContext<unknown> {
   /** Set once the attempt's outcome was decided (by the handler or from outside); later ones are ignored. */
   settled = false;
   stopReason: StopReason | undefined;
+  /** Once settled: whether the handler returned, and what it returned or threw (for the outcome write). */
+  succeeded = false;
+  outcome: unknown;
   private controller: AbortController | undefined;
   private coalescer: ProgressCoalescer | undefined;
   private logger: TaskLogger | undefined;

@@ -1,0 +1,62 @@
+import type { Queue } from "../queue.js";
+import type { JobRecord, TaskLogger } from "../types.js";
+import { decideFailure } from "./outcome.js";
+import type { JobRun } from "./run.js";
+
+export interface OutcomeContext {
+  readonly queue: Queue;
+  readonly logger: TaskLogger;
+  readonly random: () => number;
+}
+
+/**
+ * Writes a settled attempt's outcome: released (shutdown), completed, or failed/retried. Never
+ * rejects: a write the store could not take is logged and the job's lease simply expires, after which
+ * it is reclaimed and run again (delivery is at least once). Writes for cancelled or lost attempts are
+ * not made at all: the job is no longer ours.
+ */
+export async function recordOutcome(context: OutcomeContext, run: JobRun): Promise<void> {
+  const { store, clock } = context.queue;
+  const reason = run.stopReason;
+  try {
+    if (reason === "shutdown") {
+      await store.release(run.lease, clock.now());
+      return;
+    }
+    if (reason === "cancelled" || reason === "lease_lost") return;
+    // The last unwritten progress value goes first, so a failed job shows where it stopped.
+    const settling = run.settleProgress();
+    if (settling !== undefined) await settling;
+    if (run.succeeded && reason === undefined) {
+      const result = (run.outcome === undefined ? null : run.outcome) as JobRecord["result"];
+      await store.complete(run.lease, result, clock.now(), context.queue.retentionMs);
+    } else {
+      await fail(context, run);
+    }
+  } catch (error) {
+    outcomeNotRecorded(context.logger, run.jobId, error);
+  }
+}
+
+async function fail(context: OutcomeContext, run: JobRun): Promise<void> {
+  const { store, clock, retentionMs } = context.queue;
+  const now = clock.now();
+  const decision = decideFailure(run.job, run.task, run.outcome, now, context.random);
+  if (decision.retryAt === undefined) {
+    context.logger.warn("Job failed", {
+      jobId: run.jobId,
+      type: run.job.type,
+      error: decision.error.message,
+    });
+  }
+  const options =
+    decision.retryAt === undefined ? { now, retentionMs } : { retryAt: decision.retryAt, now, retentionMs };
+  await store.fail(run.lease, decision.error, options);
+}
+
+export function outcomeNotRecorded(logger: TaskLogger, jobId: string, error: unknown): void {
+  logger.error("Could not record the job's outcome; its lease will expire and it will be retried", {
+    jobId,
+    error: String(error),
+  });
+}

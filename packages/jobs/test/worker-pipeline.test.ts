@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createMemoryStore } from "../src/memory/index.js";
+import { createQueue, type Queue } from "../src/queue.js";
+import { defineTask } from "../src/task.js";
+import { createFakeClock, type FakeClock } from "../src/testing/fake-clock.js";
+import { waitForJob } from "../src/testing/wait-for-job.js";
+import type { JobStore, TaskLogger } from "../src/types.js";
+import { createWorker, type Worker } from "../src/worker/pool.js";
+import { type Gate, gate, silentLogger } from "./conformance/engine-harness.js";
+import { eventually } from "./conformance/harness.js";
+
+const TENANT = "t1";
+
+/** A memory store whose completions wait for `answer` (the store is slow) and that counts claims. */
+function slowStore(answer: Gate | null) {
+  const store = createMemoryStore();
+  const stats = { claims: 0, completes: 0, unanswered: 0 };
+  const claim = store.claim.bind(store);
+  const complete = store.complete.bind(store);
+  store.claim = (request) => {
+    stats.claims += 1;
+    return claim(request);
+  };
+  store.complete = async (...args) => {
+    stats.completes += 1;
+    stats.unanswered += 1;
+    if (answer !== null) await answer.promise;
+    stats.unanswered -= 1;
+    return complete(...args);
+  };
+  return { store, stats };
+}
+
+let ran = 0;
+let running = 0;
+let maxRunning = 0;
+const noop = defineTask({
+  name: "noop",
+  input: z.object({ n: z.number() }),
+  retries: 1,
+  backoff: { baseMs: 1000, jitter: 0 },
+  handler: async () => {
+    ran += 1;
+    running += 1;
+    maxRunning = Math.max(maxRunning, running);
+    await new Promise((resolve) => setImmediate(resolve));
+    running -= 1;
+    return null;
+  },
+});
+
+let cleanup: Array<{ worker: Worker; clock: FakeClock; answer: Gate | null }> = [];
+afterEach(async () => {
+  for (const { worker, clock, answer } of cleanup) {
+    answer?.open();
+    const stopped = worker.stop();
+    await clock.advance(10_000);
+    await stopped;
+  }
+  cleanup = [];
+  ran = 0;
+  running = 0;
+  maxRunning = 0;
+});
+
+function setup(store: JobStore, answer: Gate | null, concurrency: number, logger: TaskLogger = silentLogger) {
+  const clock = createFakeClock(0);
+  const queue: Queue = createQueue({ store, tasks: [noop], clock });
+  const worker = createWorker(queue, { concurrency, leaseMs: 3000, pollIntervalMs: 60_000, logger });
+  cleanup.push({ worker, clock, answer });
+  return { queue, worker, clock };
+}
+
+const inputs = (count: number) => Array.from({ length: count }, (_, n) => ({ n }));
+
+describe("worker pool: outcome writes are pipelined with the next claim", () => {
+  it("claims the next jobs while the previous completions are still being written", async () => {
+    const answer = gate();
+    const { store, stats } = slowStore(answer);
+    const { queue, worker } = setup(store, answer, 4);
+    const jobs = await queue.enqueueMany(noop, inputs(8), { tenantId: TENANT });
+    worker.start();
+    // The first 4 handlers finished; their completions are unanswered, yet the next 4 were claimed.
+    await eventually(() => expect(ran).toBe(8));
+    expect(stats.claims).toBeGreaterThanOrEqual(2);
+    expect(stats.unanswered).toBe(4);
+    answer.open();
+    for (const { job } of jobs)
+      await waitForJob(queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
+    expect(maxRunning).toBeLessThanOrEqual(4);
+  });
+
+  it("with a store that stops answering, keeps at most `concurrency` outcome writes unanswered and stops claiming", async () => {
+    const answer = gate();
+    const { store, stats } = slowStore(answer);
+    const { queue, worker } = setup(store, answer, 5);
+    await queue.enqueueMany(noop, inputs(100), { tenantId: TENANT });
+    worker.start();
+    // 5 ran and wrote; 5 more ran and now hold their slots, waiting for room to write.
+    await eventually(() => expect(ran).toBe(10));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stats.completes).toBe(5);
+    expect(worker.active).toBe(5);
+    expect(ran).toBe(10);
+    expect((await queue.counts(TENANT)).pending).toBe(90);
+    expect(maxRunning).toBeLessThanOrEqual(5);
+  });
+
+  it("stop() resolves only after the outcome writes in flight are answered", async () => {
+    const answer = gate();
+    const { store, stats } = slowStore(answer);
+    const { queue, worker } = setup(store, answer, 2);
+    const { job } = await queue.enqueue(noop, { n: 1 }, { tenantId: TENANT });
+    worker.start();
+    await eventually(() => expect(stats.unanswered).toBe(1));
+    expect(worker.active).toBe(0);
+    let stopped = false;
+    const stopping = worker.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    answer.open();
+    await stopping;
+    expect((await queue.get(TENANT, job.id)).status).toBe("complete");
+  });
+
+  it("a completion the store refuses to take is logged; the lease expires and the job runs again", async () => {
+    const { store } = slowStore(null);
+    const complete = store.complete.bind(store);
+    let refusals = 1;
+    store.complete = async (...args) => {
+      if (refusals-- > 0) throw new Error("connection reset");
+      return complete(...args);
+    };
+    const errors: string[] = [];
+    const logger: TaskLogger = { ...silentLogger, error: (message) => errors.push(message) };
+    const { queue, worker, clock } = setup(store, null, 2, logger);
+    const { job } = await queue.enqueue(noop, { n: 1 }, { tenantId: TENANT });
+    worker.start();
+    await eventually(() => expect(errors).toHaveLength(1));
+    expect(errors[0]).toMatch(/lease will expire/);
+    // Lease 3 s, reclaim every 1.5 s, retry due 1 s later, picked up at the next poll (60 s).
+    await clock.advance(4500);
+    await clock.advance(60_000);
+    const done = await waitForJob(queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
+    expect(done.attempts).toBe(2);
+    expect(ran).toBe(2);
+  });
+});
