@@ -4,7 +4,7 @@ import path from "node:path";
 import { createApiToken, createCompany, createTenant } from "@ledgerflow/books";
 import { readServerSentEvents } from "@ledgerflow/jobs/client";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createEventHub } from "../src/runtime/event-hub.js";
@@ -64,10 +64,16 @@ describe("the worker on its own thread (WORKER_MODE=thread)", () => {
     expect(statuses[0]).toMatch(/pending|running/);
     expect(last).toMatchObject({ status: "complete", result: { parsed: 8, inserted: 8 } });
 
-    const metrics = await (await app.app.request("/metrics")).text();
-    expect(metrics).toContain('ledgerflow_job_events_total{type="upload_and_categorize",kind="completed"} 1');
-    expect(metrics).toMatch(
-      /ledgerflow_job_duration_seconds_count\{type="upload_and_categorize",outcome="completed"\} 1/,
-    );
+    // The stream can see the finished job (read from the file) a moment before the thread's
+    // "completed" message arrives, so wait for the metric rather than expect it at once.
+    await vi.waitFor(async () => {
+      const metrics = await (await app.app.request("/metrics")).text();
+      expect(metrics).toContain(
+        'ledgerflow_job_events_total{type="upload_and_categorize",kind="completed"} 1',
+      );
+      expect(metrics).toMatch(
+        /ledgerflow_job_duration_seconds_count\{type="upload_and_categorize",outcome="completed"\} 1/,
+      );
+    });
   });
 });
