@@ -1,4 +1,4 @@
-import type { JobRecord } from "../types.js";
+import type { JobRecord, NewJob } from "../types.js";
 
 /** A job as the memory store keeps it: the record plus its place in the pending heap. */
 export type StoredJob = JobRecord & {
@@ -30,5 +30,33 @@ export function snapshot(job: StoredJob): JobRecord {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     expiresAt: job.expiresAt,
+  };
+}
+
+/** A new pending job as the store keeps it (not yet in line: `seq` is set when it is queued). */
+export function newStoredJob(input: NewJob): StoredJob {
+  return {
+    id: input.id,
+    tenantId: input.tenantId,
+    type: input.type,
+    status: "pending",
+    progress: 0,
+    message: null,
+    input: input.input,
+    result: null,
+    error: null,
+    attempts: 0,
+    maxAttempts: input.maxAttempts,
+    runAt: input.runAt,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    idempotencyKey: input.idempotencyKey ?? null,
+    dedupeKey: input.dedupeKey ?? null,
+    createdAt: input.now,
+    updatedAt: input.now,
+    startedAt: null,
+    finishedAt: null,
+    expiresAt: null,
+    seq: 0,
   };
 }

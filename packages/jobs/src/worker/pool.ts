@@ -1,6 +1,7 @@
 import type { Queue } from "../queue.js";
-import { DEFAULT_TIMEOUT_MS, validateInput } from "../task.js";
-import type { JobEvent, JobRecord, TaskContext, TaskLogger, Unsubscribe } from "../types.js";
+import { DEFAULT_TIMEOUT_MS } from "../task.js";
+import type { JobEvent, JobRecord, TaskLogger, Unsubscribe } from "../types.js";
+import { runAttempt } from "./attempt.js";
 import { Claimer } from "./claimer.js";
 import { startLeaseKeeping } from "./lease.js";
 import { type Worker, type WorkerOptions, type WorkerSettings, workerSettings } from "./options.js";
@@ -164,26 +165,7 @@ class WorkerPool implements Worker, RunHost {
       return;
     }
     this.deadlines.arm(run.deadline);
-    void this.execute(run);
-  }
-
-  /** Validates, runs the handler and settles the attempt; one async frame per job on the hot path. */
-  private async execute(run: JobRun): Promise<void> {
-    let ok = false;
-    let value: unknown;
-    try {
-      const input = validateInput(run.task, run.job.input);
-      run.input = input instanceof Promise ? await input : input;
-      if (!run.settled) {
-        value = run.task.handler(run as unknown as TaskContext<never>);
-        // A synchronous handler settles in this turn, without a microtask hop per job.
-        if (isThenable(value)) value = await value;
-        ok = true;
-      }
-    } catch (error) {
-      value = error;
-    }
-    this.settle(run, ok, value);
+    void runAttempt(run, this.settle);
   }
 
   private stopRun(run: JobRun, reason: StopReason): void {
@@ -206,7 +188,7 @@ class WorkerPool implements Worker, RunHost {
   };
 
   /** Decides the attempt's outcome once; its slot frees when the outcome write is issued. */
-  private settle(run: JobRun, ok: boolean, value: unknown): void {
+  private readonly settle = (run: JobRun, ok: boolean, value: unknown): void => {
     if (run.settled) return;
     run.settled = true;
     run.succeeded = ok;
@@ -215,7 +197,7 @@ class WorkerPool implements Worker, RunHost {
     // Cancelled or lost: the job is no longer ours, there is nothing to write.
     if (reason === "cancelled" || reason === "lease_lost") this.free(run);
     else this.writes.submit(run);
-  }
+  };
 
   private readonly free = (run: JobRun): void => {
     this.runs.delete(run.jobId);
@@ -226,12 +208,6 @@ class WorkerPool implements Worker, RunHost {
       for (const resolve of waiters) resolve();
     }
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
-  );
 }
 
 export function createWorker(queue: Queue, options: WorkerOptions = {}): Worker {
