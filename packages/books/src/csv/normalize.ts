@@ -40,7 +40,8 @@ const FIELD_GAP = /\s{2,}/;
  */
 export function normalizePayee(text: string): string {
   // Keep the first padded field that names someone: "DELIVEROO.CO.UK        LONDON   LND".
-  for (const field of text.normalize("NFKC").trim().split(FIELD_GAP)) {
+  // Only the start names a payee; the cap keeps the regexes below linear-time on a 1 MB description.
+  for (const field of text.slice(0, 1000).normalize("NFKC").trim().split(FIELD_GAP)) {
     const name = cleanField(field);
     if (name !== "") return name;
   }
