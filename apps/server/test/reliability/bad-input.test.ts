@@ -57,6 +57,12 @@ describe("pathological files", () => {
       [202, 400, 413],
     ],
     ["a 200 KB line", () => text(`${header}2026-01-01,${"x".repeat(200_000)},-1\n`), [202, 400, 413]],
+    // Regression: the payee trim was quadratic in a run of dashes (this file once took over a minute).
+    [
+      "a 200 KB description of dashes",
+      () => text(`${header}2026-01-01,A${"-".repeat(200_000)}B,-1\n`),
+      [202],
+    ],
     // Regression: a run of 40 X's (a masked card number) once hung the payee normaliser for minutes.
     [
       "a masked card number of 40 X's",
