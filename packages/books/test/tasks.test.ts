@@ -58,6 +58,7 @@ describeEachDialect("book tasks", (ctx) => {
       [20 + (20 / 25) * 70, "Categorizing transaction 20/25..."],
       [90, "Categorizing transaction 25/25..."],
       [95, "Committing to database..."],
+      [100, "Created 17 journal entries"],
     ]);
     expect(result).toEqual({
       journal_entries_created: 17,
@@ -217,6 +218,10 @@ describeEachDialect("book tasks", (ctx) => {
     ]);
     const percents = first.progress.map(([pct]) => pct);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(first.progress.at(-1)).toEqual([
+      100,
+      expect.stringMatching(/^Imported 60 transactions, created \d+ journal entries$/),
+    ]);
     expect(first.progress.some(([, m]) => m?.startsWith("Applying rules 10/60"))).toBe(true);
     // A retry (say the worker died after the commit) sees the same import: nothing is inserted or
     // booked twice, and the counts describe the whole import, not only the retry's share. (It may

@@ -107,6 +107,7 @@ export function categorizeTransactionsTask(deps: TaskDeps) {
       }
       // Each chunk committed as it went (progress is real); this step is the seed's final commit.
       ctx.progress(95, "Committing to database...");
+      ctx.progress(100, `Created ${result.journal_entries_created} journal entries`);
       return result;
     },
   });

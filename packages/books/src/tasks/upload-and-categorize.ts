@@ -156,6 +156,11 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
 
       const outcome = await importOutcome(db, tenantId, imp.id);
       await setImportStatus(db, tenantId, imp.id, "done");
+      // The last message is what a poller shows beside "complete"; say what happened, not the last step.
+      ctx.progress(
+        100,
+        `Imported ${outcome.inserted} transactions, created ${outcome.entries} journal entries`,
+      );
       return {
         // Every transaction row found: inserted + duplicates + invalid = parsed.
         parsed: parsed.rows.length + parsed.errors.length,
