@@ -123,7 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL ?? path.join(dataDir, "ledgerflow.db"),
-    jobsStore: e.JOBS_STORE,
+    jobsStore:
+      present.JOBS_STORE === undefined && e.DATABASE_URL?.startsWith("postgres") ? "postgres" : e.JOBS_STORE,
     redisUrl: e.REDIS_URL,
     demoToken: e.LEDGERFLOW_DEMO_TOKEN,
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
