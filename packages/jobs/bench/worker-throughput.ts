@@ -4,7 +4,8 @@
  * stores so background load hits them alike; prints the median of the rounds.
  *
  *   node --import tsx packages/jobs/bench/worker-throughput.ts [memory] [sqlite] [postgres]
- *   (JOBS=50000 ROUNDS=3 CONCURRENCY=20; PostgreSQL from DATABASE_URL or the local test database)
+ *   (JOBS=50000 ROUNDS=3 CONCURRENCY=20 PG_PREFETCH=0 (the postgres store's `prefetch` option);
+ *   PostgreSQL from DATABASE_URL or the local test database)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import { createSqliteStore } from "../src/sqlite/index.js";
 const JOBS = Number(process.env.JOBS ?? 50_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 20);
+const PG_PREFETCH = Number(process.env.PG_PREFETCH ?? 0);
 const PG_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 interface Target {
@@ -42,7 +44,7 @@ const targets: Target[] = [
     open: async () => {
       const schema = `bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
       return {
-        store: createPostgresStore({ connectionString: PG_URL, schema }),
+        store: createPostgresStore({ connectionString: PG_URL, schema, prefetch: PG_PREFETCH }),
         dispose: async () => {
           const client = new pg.Client({ connectionString: PG_URL });
           await client.connect();
