@@ -11,7 +11,10 @@ export interface CrashOptions {
   workers: number;
   killEveryMs: number;
   leaseMs: number;
-  timeLimitMs: number;
+  /** How long workers are killed; afterwards the survivors drain what is left (no more kills). */
+  chaosMs: number;
+  /** Bound on the drain. */
+  drainMs: number;
   companies: number;
 }
 
@@ -22,6 +25,10 @@ export interface CrashReport extends BooksCheck {
   reclaimed: number;
   reclaimP50Ms: number;
   reclaimMaxMs: number;
+  /** Jobs completed per second over the whole run, kills included. */
+  jobsPerSecond: number;
+  /** Time from the last kill until every job was complete. */
+  drainSeconds: number;
   seconds: number;
 }
 
@@ -35,7 +42,8 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
   if ("skipped" in created) return created;
   const { target } = created;
   const started = Date.now();
-  const deadline = started + o.timeLimitMs;
+  const chaosEnd = started + o.chaosMs;
+  const deadline = chaosEnd + o.drainMs;
   const db = openBooksDb({ url: target.booksUrl });
   let queue: Queue | undefined;
   const workers: Child[] = [];
@@ -62,11 +70,11 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
     const watched = new Map<string, { owner: string; at: number }>();
     const killer = (async () => {
       const replacements: Promise<unknown>[] = [];
-      while (!done && Date.now() < deadline) {
+      while (!done && Date.now() < chaosEnd) {
         await sleep(o.killEveryMs);
         const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
         const victim = alive[Math.floor(Math.random() * alive.length)];
-        if (done || !victim) continue;
+        if (done || !victim || Date.now() >= chaosEnd) continue;
         const owner = `chaos_${victim.pid}`;
         const { jobs } = await q.list({ tenantId: books.tenantId, status: "running", limit: 500 });
         victim.child.kill("SIGKILL");
@@ -100,6 +108,7 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
       if (c.complete + c.failed + c.cancelled >= jobIds.length && watched.size === 0) break;
       await sleep(500);
     }
+    const finishedAt = Date.now();
     done = true;
     await Promise.all([killer, watcher]);
     await Promise.all(workers.map((w) => stopChild(w)));
@@ -111,7 +120,9 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
       reclaimed: reclaimMs.length,
       reclaimP50Ms: percentile(reclaimMs, 50),
       reclaimMaxMs: Math.max(0, ...reclaimMs),
-      seconds: Math.round((Date.now() - started) / 1000),
+      jobsPerSecond: Math.round((check.complete / ((finishedAt - started) / 1000)) * 10) / 10,
+      drainSeconds: Math.max(0, Math.round((finishedAt - Math.min(chaosEnd, finishedAt)) / 1000)),
+      seconds: Math.round((finishedAt - started) / 1000),
     };
   } finally {
     await Promise.all(workers.map((w) => stopChild(w, "SIGKILL")));
