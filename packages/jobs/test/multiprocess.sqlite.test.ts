@@ -55,15 +55,62 @@ function startProcess(args: string[]): Proc {
 }
 
 /** Polls the file until `done` holds (real time: the work happens in other processes). */
-async function until(db: Database.Database, done: (complete: number) => boolean, timeoutMs: number) {
+async function until(
+  db: Database.Database,
+  done: (complete: number) => boolean,
+  timeoutMs: number,
+  explain: () => string = () => "",
+) {
   const count = db.prepare("SELECT count(*) FROM jobs WHERE status = 'complete'").pluck();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const complete = count.get() as number;
     if (done(complete)) return complete;
-    if (Date.now() > deadline) throw new Error(`timed out with ${complete} of ${JOBS} jobs complete`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out with ${complete} of ${JOBS} jobs complete\n${explain()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * True when some connection holds the file's write lock for longer than `waitMs`. A process frozen
+ * (SIGSTOP) inside its batch transaction holds that lock until it is woken: SQLite has one writer, so
+ * every other process waits — a property of SQLite, not of the engine, and not the stall under test.
+ */
+function writeLockHeld(path: string, waitMs: number): boolean {
+  const probe = new Database(path, { timeout: waitMs });
+  try {
+    probe.exec("BEGIN IMMEDIATE");
+    probe.exec("ROLLBACK");
+    return false;
+  } catch {
+    return true;
+  } finally {
+    probe.close();
+  }
+}
+
+/** Everything a stalled run needs to explain itself: statuses, leases per worker, completions per worker. */
+function diagnose(db: Database.Database, path: string, logs: string[]): string {
+  const statuses = db.prepare("SELECT status, count(*) AS n FROM jobs GROUP BY status").all();
+  const leases = db
+    .prepare(
+      "SELECT lease_owner AS owner, count(*) AS n, min(lease_expires_at) AS earliestExpiry FROM jobs WHERE status = 'running' GROUP BY lease_owner",
+    )
+    .all();
+  const due = db
+    .prepare("SELECT count(*) AS n, min(run_at) AS earliest FROM jobs WHERE status = 'pending'")
+    .get();
+  const perWorker = logs.map((log) => ({
+    log: log.slice(log.lastIndexOf("completions")),
+    completed: readRecords([log]).size,
+    ran: readRecords([`${log}.ran`]).size,
+  }));
+  return JSON.stringify(
+    { now: Date.now(), statuses, leases, due, perWorker, writeLockHeldOver1s: writeLockHeld(path, 1000) },
+    null,
+    1,
+  );
 }
 
 /** "<jobId> <attempt>" lines of several files → attempts per job id (a torn last line is skipped). */
@@ -117,14 +164,23 @@ describe("sqlite store shared by several processes", () => {
     await Promise.all(workers.map((w) => w.ready));
     const db = new Database(path, { readonly: true });
     try {
-      const killedAt = await until(db, (complete) => complete >= JOBS / 4, 20_000);
+      const explain = () => diagnose(db, path, logs);
+      const killedAt = await until(db, (complete) => complete >= JOBS / 4, 20_000, explain);
       workers[0]!.child.kill("SIGKILL");
       expect(killedAt).toBeLessThan(JOBS);
 
       // A worker that stalls (GC pause, swapped out) past its leases must not overwrite the jobs'
       // new owners when it wakes up: freeze w1 until one of the jobs it held runs under another worker.
-      await until(db, (complete) => complete >= JOBS / 2, 20_000);
-      workers[1]!.child.kill("SIGSTOP");
+      await until(db, (complete) => complete >= JOBS / 2, 20_000, explain);
+      // Frozen mid-commit, w1 would hold SQLite's only write lock and stop w2 too (no engine can help
+      // that): wake it and freeze it again until it is frozen outside a transaction.
+      for (let tries = 0; ; tries += 1) {
+        workers[1]!.child.kill("SIGSTOP");
+        if (!writeLockHeld(path, 2_000)) break;
+        workers[1]!.child.kill("SIGCONT");
+        if (tries === 10) throw new Error(`w1 held the write lock at 10 freezes in a row\n${explain()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const heldByFrozen = db
         .prepare("SELECT id FROM jobs WHERE status = 'running' AND lease_owner = 'w1'")
         .pluck()
@@ -135,10 +191,15 @@ describe("sqlite store shared by several processes", () => {
           "SELECT count(*) FROM jobs WHERE id IN (SELECT value FROM json_each(?)) AND status = 'running' AND lease_owner <> 'w1'",
         )
         .pluck();
-      await until(db, () => (runningElsewhere.get(JSON.stringify(heldByFrozen)) as number) > 0, 20_000);
+      await until(
+        db,
+        () => (runningElsewhere.get(JSON.stringify(heldByFrozen)) as number) > 0,
+        20_000,
+        explain,
+      );
       workers[1]!.child.kill("SIGCONT");
 
-      await until(db, (complete) => complete === JOBS, 25_000);
+      await until(db, (complete) => complete === JOBS, 25_000, explain);
       await Promise.all(
         workers.slice(1).map((w) => {
           w.child.kill("SIGTERM");

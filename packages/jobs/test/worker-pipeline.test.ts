@@ -148,4 +148,53 @@ describe("worker pool: outcome writes are pipelined with the next claim", () => 
     expect(done.attempts).toBe(2);
     expect(ran).toBe(2);
   });
+
+  it("keeps the leases of finished attempts whose completions wait behind a slow store, so none is reclaimed and run twice", async () => {
+    const answer = gate();
+    const { store, stats } = slowStore(answer);
+    // One slot: the first job's completion is in flight, the second job finished and waits for room.
+    const { queue, worker, clock } = setup(store, answer, 1);
+    const jobs = await queue.enqueueMany(noop, inputs(2), { tenantId: TENANT });
+    worker.start();
+    await eventually(() => expect(ran).toBe(2));
+    expect(stats.unanswered).toBe(1);
+    // Lease 3 s, heartbeat 1 s, reclaim 1.5 s: 10 s is three leases long.
+    await clock.advance(10_000);
+    answer.open();
+    await eventually(() => expect(stats.unanswered).toBe(0));
+    await eventually(() => expect(stats.completes).toBe(2));
+    for (const { job } of jobs) {
+      const stored = await queue.get(TENANT, job.id);
+      expect({ status: stored.status, attempts: stored.attempts }).toEqual({
+        status: "complete",
+        attempts: 1,
+      });
+    }
+    expect(ran).toBe(2);
+  });
+
+  it("an outcome write that rejects anyway still gives its room back, so later outcomes are written", async () => {
+    const { store } = slowStore(null);
+    let throwing = 3;
+    // recordOutcome never rejects unless the logger itself throws while reporting a refused write.
+    const logger: TaskLogger = {
+      ...silentLogger,
+      error: () => {
+        if (throwing-- > 0) throw new Error("log transport down");
+      },
+    };
+    const complete = store.complete.bind(store);
+    let refusals = 3;
+    store.complete = async (...args) => {
+      if (refusals-- > 0) throw new Error("connection reset");
+      return complete(...args);
+    };
+    const { queue, worker } = setup(store, null, 1, logger);
+    const jobs = await queue.enqueueMany(noop, inputs(5), { tenantId: TENANT });
+    worker.start();
+    // The first three completions were refused (their leases will expire); the last two are written.
+    for (const { job } of jobs.slice(3))
+      await waitForJob(queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
+    expect(ran).toBe(5);
+  });
 });

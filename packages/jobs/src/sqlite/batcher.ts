@@ -98,7 +98,12 @@ export class WriteBatcher {
       return;
     }
     this.lockWait = null;
-    this.committed();
+    try {
+      this.committed();
+    } catch {
+      // Bookkeeping after the commit (starting the checkpoint thread) must never leave the batch's
+      // callers unanswered: their writes are committed.
+    }
     for (const outcome of outcomes) if (outcome.events.length > 0) this.emit(outcome.events);
     queue.forEach((item, index) => {
       const outcome = outcomes[index]!;

@@ -28,7 +28,9 @@ export function startLeaseKeeping(options: LeaseKeeperOptions): () => void {
   const stopHeartbeat = every(clock, options.heartbeatMs, () => {
     const now = clock.now();
     for (const run of options.runs()) {
-      if (run.settled) continue;
+      // A settled attempt still holds its lease until its outcome is written; only one that was
+      // cancelled or lost has nothing left to keep.
+      if (run.stopReason === "cancelled" || run.stopReason === "lease_lost") continue;
       store.extendLease(run.lease, leaseMs, now).then(
         (held) => {
           if (!held) options.leaseLost(run);

@@ -41,7 +41,9 @@ export class OutcomeWrites<T> {
 
   private start(item: T): void {
     this.inFlight += 1;
-    this.write(item).then(this.answered);
+    // `write` must not reject, but if it does anyway (a logger that throws), the room must still come
+    // back: a lost decrement would hold the slot forever and, after `limit` of them, stop the worker.
+    this.write(item).then(this.answered, this.answered);
     this.issued(item);
   }
 

@@ -24,6 +24,8 @@ class WorkerPool implements Worker, RunHost {
   readonly random: () => number;
   private readonly settings: WorkerSettings;
   private readonly runs = new Map<string, JobRun>();
+  /** Attempts whose outcome write is issued but not answered: their leases are still ours to keep. */
+  private readonly writing = new Set<JobRun>();
   private readonly deadlines: DeadlineTimer;
   private readonly claimer: Claimer;
   private readonly writes: OutcomeWrites<JobRun>;
@@ -43,7 +45,7 @@ class WorkerPool implements Worker, RunHost {
     this.random = this.settings.random;
     this.deadlines = new DeadlineTimer(queue.clock, this.onDeadline);
     this.claimer = new Claimer(this);
-    this.writes = new OutcomeWrites(this.settings.concurrency, (run) => recordOutcome(this, run), this.free);
+    this.writes = new OutcomeWrites(this.settings.concurrency, this.write, this.free);
   }
 
   get clock() {
@@ -85,7 +87,7 @@ class WorkerPool implements Worker, RunHost {
         reclaimIntervalMs: settings.reclaimIntervalMs,
         random: settings.random,
         logger: this.logger,
-        runs: () => this.runs.values(),
+        runs: () => this.heldLeases(),
         leaseLost: (run) => this.leaseLost(run),
       }),
     );
@@ -126,6 +128,21 @@ class WorkerPool implements Worker, RunHost {
     this.offEvents?.();
     this.state = "stopped";
   }
+
+  /**
+   * Every attempt whose lease we must keep: running, waiting for room to write its outcome, or
+   * writing it. A lease left to lapse while its completion waits behind a slow store would let a
+   * reclaim run the finished job again and refuse the completion.
+   */
+  private *heldLeases(): Iterable<JobRun> {
+    yield* this.runs.values();
+    yield* this.writing;
+  }
+
+  private readonly write = (run: JobRun): Promise<void> => {
+    this.writing.add(run);
+    return recordOutcome(this, run).finally(() => this.writing.delete(run));
+  };
 
   private drained(): Promise<void> {
     if (this.runs.size === 0) return Promise.resolve();
@@ -200,7 +217,9 @@ class WorkerPool implements Worker, RunHost {
   };
 
   private readonly free = (run: JobRun): void => {
-    this.runs.delete(run.jobId);
+    // The same job may have been claimed again (a new attempt) after this one lost its lease: that
+    // attempt's slot is not ours to free.
+    if (this.runs.get(run.jobId) === run) this.runs.delete(run.jobId);
     if (this.state === "running") this.claimer.schedule();
     else if (this.runs.size === 0) {
       const waiters = this.drainWaiters;
