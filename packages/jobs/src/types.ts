@@ -163,7 +163,18 @@ export interface JobStore {
   claim(request: ClaimRequest): Promise<JobRecord[]>;
   extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean>;
   updateProgress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean>;
-  complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean>;
+  /**
+   * Running → complete, progress 100. `message`, when given (not null), becomes the job's message in
+   * the same write: a worker folds the attempt's last unwritten progress message into its completion
+   * instead of writing it first in a round of its own.
+   */
+  complete(
+    lease: Lease,
+    result: Json,
+    now: number,
+    retentionMs: number,
+    message?: string | null,
+  ): Promise<boolean>;
   fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean>;
   /** Gives a running job back (graceful shutdown): pending again, this attempt not counted. */
   release(lease: Lease, now: number): Promise<boolean>;

@@ -90,6 +90,23 @@ describe("progress coalescing", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it("finish() hands the last message to the completion instead of writing it, and stops writing", async () => {
+    const { writes, coalescer, clock } = setup();
+    coalescer.report(10, "Fetching transactions...");
+    coalescer.report(95, "Committing to database...");
+    expect(coalescer.finish()).toBe("Committing to database...");
+    coalescer.report(99, "late");
+    await clock.advance(1000);
+    expect(writes.map((w) => w.message)).toEqual(["Fetching transactions..."]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("finish() without any message returns null, so the completion keeps the stored one", () => {
+    const { coalescer } = setup();
+    coalescer.report(10);
+    expect(coalescer.finish()).toBeNull();
+  });
+
   it("settle() with nothing unwritten makes no extra write", async () => {
     const { writes, coalescer } = setup();
     coalescer.report(10);

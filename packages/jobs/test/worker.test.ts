@@ -162,7 +162,7 @@ describe("worker pool", () => {
     hold.open();
   });
 
-  it("writes the last progress value, then completes: two progress writes for a burst of reports", async () => {
+  it("writes the first progress report at once; the completion carries the last message: one progress write for a burst", async () => {
     const reporter = task("reporter", (ctx) => {
       for (let p = 10; p <= 90; p += 10) ctx.progress(p, `step ${p}`);
       return "ok";
@@ -171,7 +171,8 @@ describe("worker pool", () => {
     worker.start();
     const { job } = await queue.enqueue(reporter, { n: 1 }, { tenantId: TENANT });
     const done = await waitForJob(queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
-    expect((calls.updateProgress ?? []).map((args) => args[1])).toEqual([10, 90]);
+    expect((calls.updateProgress ?? []).map((args) => args[1])).toEqual([10]);
+    expect((calls.complete ?? []).map((args) => args[4])).toEqual(["step 90"]);
     expect(done).toMatchObject({ progress: 100, message: "step 90" });
   });
 

@@ -95,11 +95,18 @@ export class MemoryJobStore implements JobStore {
     return true;
   }
 
-  async complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean> {
+  async complete(
+    lease: Lease,
+    result: Json,
+    now: number,
+    retentionMs: number,
+    message?: string | null,
+  ): Promise<boolean> {
     const job = this.jobs.held(lease);
     if (job === undefined) return false;
     job.status = transition(job.status, "complete");
     job.progress = 100;
+    if (message != null) job.message = message;
     job.result = result;
     job.error = null;
     this.jobs.finish(job, now, retentionMs);

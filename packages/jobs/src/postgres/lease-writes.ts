@@ -3,6 +3,7 @@ import type { FailOptions, JobErrorInfo, Json, Lease } from "../types.js";
 import { Batcher } from "./batcher.js";
 import { withReconnect } from "./connection.js";
 import type { PgEvents } from "./events.js";
+import { ProgressFirst } from "./progress-first.js";
 import { type EventRow, rowEvent } from "./sql.js";
 import type { SchemaNames, Statement } from "./statements/names.js";
 import {
@@ -23,6 +24,8 @@ interface ProgressWrite {
 interface CompleteWrite {
   lease: Lease;
   result: Json;
+  /** Null keeps the job's message. */
+  message: string | null;
   now: number;
   expiresAt: number;
 }
@@ -36,6 +39,7 @@ interface CompleteWrite {
 export class LeaseWrites {
   private readonly completions: Batcher<CompleteWrite, boolean>;
   private readonly reports: Batcher<ProgressWrite, boolean>;
+  private readonly order = new ProgressFirst();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -61,11 +65,19 @@ export class LeaseWrites {
   }
 
   progress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean> {
-    return this.reports.push({ lease, progress, message, now });
+    return this.order.track(lease.jobId, this.reports.push({ lease, progress, message, now }));
   }
 
-  complete(lease: Lease, result: Json, now: number, expiresAt: number): Promise<boolean> {
-    return this.completions.push({ lease, result, now, expiresAt });
+  complete(
+    lease: Lease,
+    result: Json,
+    now: number,
+    expiresAt: number,
+    message: string | null,
+  ): Promise<boolean> {
+    return this.order.after(lease.jobId, () =>
+      this.completions.push({ lease, result, message, now, expiresAt }),
+    );
   }
 
   async fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean> {
@@ -106,6 +118,7 @@ export class LeaseWrites {
       writes.map((w) => JSON.stringify(w.result ?? null)),
       writes.map((w) => w.now),
       writes.map((w) => w.expiresAt),
+      writes.map((w) => w.message),
     ]);
     this.announce(rows, () => "completed");
     return this.matched(writes, rows);

@@ -168,8 +168,14 @@ export class PostgresJobStore implements JobStore {
     return this.leases.progress(lease, progress, message, now);
   }
 
-  complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean> {
-    return this.leases.complete(lease, result, now, now + retentionMs);
+  complete(
+    lease: Lease,
+    result: Json,
+    now: number,
+    retentionMs: number,
+    message?: string | null,
+  ): Promise<boolean> {
+    return this.leases.complete(lease, result, now, now + retentionMs, message ?? null);
   }
 
   fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean> {

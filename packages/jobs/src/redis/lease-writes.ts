@@ -1,4 +1,5 @@
 import { Batcher } from "../postgres/batcher.js";
+import { ProgressFirst } from "../postgres/progress-first.js";
 import type { FailOptions, JobErrorInfo, Json, Lease } from "../types.js";
 import type { ScriptName } from "./scripts.js";
 
@@ -7,6 +8,8 @@ type RunScript = (name: ScriptName, args: (string | number)[]) => Promise<unknow
 interface CompleteWrite {
   lease: Lease;
   result: Json;
+  /** Null keeps the job's message. */
+  message: string | null;
   now: number;
   expiresAt: number;
 }
@@ -30,6 +33,7 @@ function leaseArgs(lease: Lease): (string | number)[] {
 export class RedisLeaseWrites {
   private readonly completions: Batcher<CompleteWrite, boolean>;
   private readonly reports: Batcher<ProgressWrite, boolean>;
+  private readonly order = new ProgressFirst();
 
   constructor(private readonly run: RunScript) {
     this.completions = new Batcher(
@@ -47,11 +51,19 @@ export class RedisLeaseWrites {
   }
 
   progress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean> {
-    return this.reports.push({ lease, progress, message, now });
+    return this.order.track(lease.jobId, this.reports.push({ lease, progress, message, now }));
   }
 
-  complete(lease: Lease, result: Json, now: number, expiresAt: number): Promise<boolean> {
-    return this.completions.push({ lease, result, now, expiresAt });
+  complete(
+    lease: Lease,
+    result: Json,
+    now: number,
+    expiresAt: number,
+    message: string | null,
+  ): Promise<boolean> {
+    return this.order.after(lease.jobId, () =>
+      this.completions.push({ lease, result, message, now, expiresAt }),
+    );
   }
 
   async fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean> {
@@ -78,6 +90,8 @@ export class RedisLeaseWrites {
       ...leaseArgs(w.lease),
       // undefined (a handler that returned nothing) is stored as JSON null.
       JSON.stringify(w.result ?? null),
+      w.message === null ? 0 : 1,
+      w.message ?? "",
       w.now,
       w.expiresAt,
     ]);

@@ -134,8 +134,14 @@ export class RedisJobStore implements JobStore {
     return this.leases.progress(lease, progress, message, now);
   }
 
-  complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean> {
-    return this.leases.complete(lease, result, now, now + retentionMs);
+  complete(
+    lease: Lease,
+    result: Json,
+    now: number,
+    retentionMs: number,
+    message?: string | null,
+  ): Promise<boolean> {
+    return this.leases.complete(lease, result, now, now + retentionMs, message ?? null);
   }
 
   fail(lease: Lease, error: JobErrorInfo, options: FailOptions): Promise<boolean> {

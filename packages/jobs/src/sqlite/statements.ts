@@ -110,11 +110,12 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
       "progress = max(progress, ?), message = coalesce(?, message), updated_at = ?",
     ),
 
-    /** complete(result JSON, now, now, expiresAt, id, workerId, attempt). */
-    complete: leaseWrite<[string, number, number, number, string, string, number]>(
+    /** complete(result JSON, message or null to keep it, now, now, expiresAt, id, workerId, attempt). */
+    complete: leaseWrite<[string, string | null, number, number, number, string, string, number]>(
       db,
       jobs,
-      `status = 'complete', progress = 100, result = ?, error_code = NULL, error_message = NULL,
+      `status = 'complete', progress = 100, result = ?, message = coalesce(?, message),
+       error_code = NULL, error_message = NULL,
        lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ?, expires_at = ?`,
     ),
 

@@ -132,17 +132,24 @@ export class SqliteJobStore implements JobStore {
     );
   }
 
-  complete(lease: Lease, result: Json, now: number, retentionMs: number): Promise<boolean> {
+  complete(
+    lease: Lease,
+    result: Json,
+    now: number,
+    retentionMs: number,
+    message?: string | null,
+  ): Promise<boolean> {
     const { jobId, workerId, attempt } = lease;
     const params = [
       JSON.stringify(result ?? null),
+      message ?? null,
       now,
       now,
       now + retentionMs,
       jobId,
       workerId,
       attempt,
-    ] as [string, number, number, number, string, string, number];
+    ] as [string, string | null, number, number, number, string, string, number];
     return this.batcher.run((events) => this.leaseWrite(this.sql.complete, params, "completed", events));
   }
 

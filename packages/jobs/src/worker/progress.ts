@@ -12,8 +12,8 @@ export function clampProgress(percent: number): number {
 
 /**
  * Coalesces one attempt's progress reports into few store writes: the first report is written at once,
- * later ones at most once per interval (only the latest value), and `settle()` writes whatever is left
- * before the attempt completes or fails. Progress never goes down within the attempt. Created only when
+ * later ones at most once per interval (only the latest value). What is left when the attempt ends is
+ * carried by the completion itself (`finish()`), or written by `settle()` before a failure. Progress never goes down within the attempt. Created only when
  * a handler reports progress, so jobs that never report cost nothing here.
  */
 export class ProgressCoalescer {
@@ -55,6 +55,16 @@ export class ProgressCoalescer {
       await this.inflight;
     }
     this.closed = true;
+  }
+
+  /**
+   * Stops writing and returns the last reported message (null if none), for the completion to carry:
+   * one write instead of a progress round before it. A write in flight is not waited for — once the
+   * completion commits, a later-arriving progress write no longer holds the lease and changes nothing.
+   */
+  finish(): string | null {
+    this.close();
+    return this.message;
   }
 
   /** Stops writing (the attempt is over or the lease is gone). */

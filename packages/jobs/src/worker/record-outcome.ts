@@ -24,13 +24,15 @@ export async function recordOutcome(context: OutcomeContext, run: JobRun): Promi
       return;
     }
     if (reason === "cancelled" || reason === "lease_lost") return;
-    // The last unwritten progress value goes first, so a failed job shows where it stopped.
-    const settling = run.settleProgress();
-    if (settling !== undefined) await settling;
     if (run.succeeded && reason === undefined) {
+      // The completion sets progress to 100 and carries the last message: one write, not two rounds.
+      const message = run.finishProgress();
       const result = (run.outcome === undefined ? null : run.outcome) as JobRecord["result"];
-      await store.complete(run.lease, result, clock.now(), context.queue.retentionMs);
+      await store.complete(run.lease, result, clock.now(), context.queue.retentionMs, message);
     } else {
+      // The last unwritten progress value goes first, so a failed job shows where it stopped.
+      const settling = run.settleProgress();
+      if (settling !== undefined) await settling;
       await fail(context, run);
     }
   } catch (error) {

@@ -119,8 +119,13 @@ export class JobRun implements TaskContext<unknown> {
     return this.coalescer !== undefined;
   }
 
-  /** Before complete/fail: the last progress value is written first. */
+  /** Before a failure: the last progress value is written first, so a failed job shows where it stopped. */
   settleProgress(): Promise<void> | undefined {
     return this.coalescer?.settle();
+  }
+
+  /** Before a completion: no more progress writes; the last message (or null) goes with the completion. */
+  finishProgress(): string | null {
+    return this.coalescer?.finish() ?? null;
   }
 }

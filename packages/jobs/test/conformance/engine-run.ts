@@ -33,6 +33,34 @@ export function engineRunTests(h: StoreHarness): void {
       });
     });
 
+    it("the last message reported just before returning is visible after completion", async () => {
+      const task = testTask("import", (ctx) => {
+        // Within the coalescing window: only the first is written while running, the last goes with the completion.
+        ctx.progress(10, "Parsing CSV...");
+        ctx.progress(60, "Categorizing...");
+        ctx.progress(100, `Imported ${ctx.input.n} transactions.`);
+        return ctx.input.n;
+      });
+      const engine = startEngine(h, [task]);
+      const { job } = await engine.queue.enqueue(task, { n: 6 }, { tenantId: TENANT });
+      engine.worker();
+      const done = await waitForJob(engine.queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
+      expect(done).toMatchObject({ progress: 100, message: "Imported 6 transactions.", result: 6 });
+    });
+
+    it("a failed job keeps the last progress and message it reported", async () => {
+      const task = testTask("fails_late", (ctx) => {
+        ctx.progress(10, "Parsing CSV...");
+        ctx.progress(70, "Row 700 of 1000");
+        throw new UnrecoverableError("Row 701 has no date.");
+      });
+      const engine = startEngine(h, [task]);
+      const { job } = await engine.queue.enqueue(task, { n: 1 }, { tenantId: TENANT });
+      engine.worker();
+      const done = await waitForJob(engine.queue, { tenantId: TENANT, jobId: job.id, status: "failed" });
+      expect(done).toMatchObject({ progress: 70, message: "Row 700 of 1000" });
+    });
+
     it("several workers sharing the store run every job exactly once", async () => {
       const runs: string[] = [];
       const task = testTask("shared", (ctx) => {

@@ -85,6 +85,60 @@ export function progressTests(h: StoreHarness): void {
       expect(await h.store.get(null, job.id)).toMatchObject({ attempts: 2, progress: 20, message: "Again" });
     });
 
+    it("a completion with a message makes it the job's last message; without one keeps the reported one", async () => {
+      const claimOne = async () => {
+        const { job } = await h.store.enqueue(newJob());
+        const [claimed] = await h.store.claim({
+          workerId: "w1",
+          limit: 1,
+          leaseMs: 1000,
+          now: T0,
+          types: [TYPE],
+        });
+        await h.store.updateProgress(leaseOf(claimed!), 40, "Categorizing transaction 3/6...", T0 + 1);
+        return { job, lease: leaseOf(claimed!) };
+      };
+      const folded = await claimOne();
+      const kept = await claimOne();
+      const unset = await claimOne();
+      // Issued together, as a worker's completions of one turn are (batched stores write them as one).
+      expect(
+        await Promise.all([
+          h.store.complete(folded.lease, 1, T0 + 2, DAY, "Imported 6 transactions."),
+          h.store.complete(kept.lease, 2, T0 + 2, DAY, null),
+          h.store.complete(unset.lease, 3, T0 + 2, DAY),
+        ]),
+      ).toEqual([true, true, true]);
+      expect(await h.store.get(null, folded.job.id)).toMatchObject({
+        status: "complete",
+        progress: 100,
+        message: "Imported 6 transactions.",
+        result: 1,
+      });
+      for (const { job } of [kept, unset]) {
+        expect(await h.store.get(null, job.id)).toMatchObject({
+          status: "complete",
+          progress: 100,
+          message: "Categorizing transaction 3/6...",
+        });
+      }
+    });
+
+    it("a completion whose lease was lost does not change the message", async () => {
+      const { job } = await h.store.enqueue(newJob());
+      const [claimed] = await h.store.claim({
+        workerId: "w1",
+        limit: 1,
+        leaseMs: 1000,
+        now: T0,
+        types: [TYPE],
+      });
+      await h.store.updateProgress(leaseOf(claimed!), 40, "Mine", T0 + 1);
+      const stale = { ...leaseOf(claimed!), workerId: "w2" };
+      expect(await h.store.complete(stale, 1, T0 + 2, DAY, "Not mine")).toBe(false);
+      expect(await h.store.get(null, job.id)).toMatchObject({ status: "running", message: "Mine" });
+    });
+
     it("is 100 once the job completes", async () => {
       const { job } = await h.store.enqueue(newJob());
       const [claimed] = await h.store.claim({

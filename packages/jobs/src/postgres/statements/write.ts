@@ -99,22 +99,23 @@ export function progressStatement(n: SchemaNames): Statement {
 
 /**
  * complete — a batch: $1 ids, $2 owners, $3 attempts, $4 results as JSON text, $5 now, $6 expires at,
- * then origin and channel. Returns the event columns of the jobs whose lease was held.
+ * $7 messages (null keeps the old one), then origin and channel. Returns the event columns of the jobs whose lease was held.
  */
 export function completeStatement(n: SchemaNames): Statement {
   return {
     name: `${n.prefix}complete`,
     text: `WITH u AS (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[])
-        AS u(id, owner, attempt, result, now, expires_at)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[],
+        $7::text[]) AS u(id, owner, attempt, result, now, expires_at, message)
     ), c AS (
       UPDATE ${n.jobs} j
-      SET status = 'complete', progress = 100, result = u.result::jsonb, error = NULL, lease_owner = NULL,
+      SET status = 'complete', progress = 100, result = u.result::jsonb, message = COALESCE(u.message, j.message),
+        error = NULL, lease_owner = NULL,
         lease_expires_at = NULL, finished_at = u.now, expires_at = u.expires_at, updated_at = u.now
       FROM u WHERE ${HELD}
       RETURNING ${RETURNING_EVENT}
     )
-    ${publishing("'completed'", "$7", "$8", EVENT_COLUMNS)}`,
+    ${publishing("'completed'", "$8", "$9", EVENT_COLUMNS)}`,
   };
 }
 
