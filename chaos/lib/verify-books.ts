@@ -37,7 +37,13 @@ export async function verifyBooks(
   for (const id of jobIds) jobs.push(await queue.get(books.tenantId, id));
   const complete = jobs.filter((j) => j.status === "complete");
   for (const j of jobs.filter((j) => j.status !== "complete").slice(0, 3))
-    examples.push(`${j.id} ${j.type} ${j.status} attempts=${j.attempts} ${JSON.stringify(j.error)}`);
+    examples.push(
+      `${j.id} ${j.type} ${j.status} attempts=${j.attempts} owner=${j.leaseOwner} lease ${
+        j.leaseExpiresAt === null
+          ? "none"
+          : `${Math.round((j.leaseExpiresAt - Date.now()) / 1000)} s from now`
+      } progress=${j.progress} ${JSON.stringify(j.error)}`,
+    );
   let wrongResults = 0;
   for (const j of complete) {
     if (j.type !== "upload_and_categorize") continue;

@@ -1,5 +1,5 @@
 import { createBookTasks, migrateToLatest, openBooksDb } from "@ledgerflow/books";
-import { type AnyTask, createQueue, type Queue } from "@ledgerflow/jobs";
+import { type AnyTask, createQueue, type JobRecord, type Queue } from "@ledgerflow/jobs";
 import { createBooks, enqueueCategorizeAll, enqueueUpload } from "../lib/books-fixture.js";
 import { type Child, percentile, sleep, startNode, stopChild } from "../lib/processes.js";
 import { createTarget, dropTarget, openTargetStore, type Target } from "../lib/stores.js";
@@ -47,6 +47,8 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
   const db = openBooksDb({ url: target.booksUrl });
   let queue: Queue | undefined;
   const workers: Child[] = [];
+  let done = false;
+  let background: Promise<unknown>[] = [];
   try {
     await migrateToLatest(db);
     queue = createQueue({
@@ -64,7 +66,6 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
     };
     await Promise.all(Array.from({ length: o.workers }, spawnWorker));
 
-    let done = false;
     let kills = 0;
     const reclaimMs: number[] = [];
     const watched = new Map<string, { owner: string; at: number }>();
@@ -76,7 +77,9 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
         const victim = alive[Math.floor(Math.random() * alive.length)];
         if (done || !victim || Date.now() >= chaosEnd) continue;
         const owner = `chaos_${victim.pid}`;
-        const { jobs } = await q.list({ tenantId: books.tenantId, status: "running", limit: 500 });
+        const { jobs } = await q
+          .list({ tenantId: books.tenantId, status: "running", limit: 500 })
+          .catch(() => ({ jobs: [] as JobRecord[] }));
         victim.child.kill("SIGKILL");
         const at = Date.now();
         kills++;
@@ -89,8 +92,8 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
       while (!done && Date.now() < deadline) {
         await sleep(200);
         for (const [id, w] of watched) {
-          const job = await q.get(books.tenantId, id);
-          if (job.status !== "running" || job.leaseOwner !== w.owner) {
+          const job = await q.get(books.tenantId, id).catch(() => null);
+          if (job && (job.status !== "running" || job.leaseOwner !== w.owner)) {
             reclaimMs.push(Date.now() - w.at);
             watched.delete(id);
           }
@@ -98,6 +101,7 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
       }
     })();
 
+    background = [killer, watcher];
     const jobIds = await enqueueCategorizeAll(db, q, books);
     const uploads = o.jobs - jobIds.length;
     for (let n = 0; n < uploads && Date.now() < deadline; n++) {
@@ -113,6 +117,13 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
     await Promise.all([killer, watcher]);
     await Promise.all(workers.map((w) => stopChild(w)));
     const check = await verifyBooks(db, q, books, jobIds, uploads);
+    // Which workers were still alive at the end: a stuck job's owner among them is a lost completion.
+    check.examples.push(
+      `alive at the end: ${workers
+        .filter((w) => w.child.signalCode === null)
+        .map((w) => `chaos_${w.pid}`)
+        .join(" ")}`,
+    );
     return {
       store: o.store,
       ...check,
@@ -125,6 +136,8 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
       seconds: Math.round((finishedAt - started) / 1000),
     };
   } finally {
+    done = true;
+    await Promise.allSettled(background);
     await Promise.all(workers.map((w) => stopChild(w, "SIGKILL")));
     await queue?.close().catch(() => undefined);
     await db.destroy().catch(() => undefined);
