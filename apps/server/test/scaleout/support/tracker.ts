@@ -12,8 +12,12 @@ export interface Tracker {
   watchReclaim(jobIds: readonly string[], killedAt: number): void;
   /** Milliseconds from a worker's SIGKILL until another worker started each of its jobs. */
   reclaimMs: number[];
+  /** How many running jobs each killed worker held. */
+  heldPerKill: number[];
   /** Jobs of the tenant seen settled so far. */
   settledCount(): number;
+  /** Jobs settled per second between the `from` and `to` shares of `total` (e.g. 0.1 → 0.9). */
+  rate(total: number, from: number, to: number): number;
   close(): void;
 }
 
@@ -26,7 +30,10 @@ export function trackJobs(store: JobStore, tenantId: string): Tracker {
   const waiters = new Map<string, { since: number; resolve: (status: JobStatus) => void }>();
   const reclaiming = new Map<string, number>();
   const reclaimMs: number[] = [];
+  const heldPerKill: number[] = [];
+  const settledAt: number[] = [];
   const settle = (jobId: string, status: JobStatus) => {
+    if (!finished.has(jobId)) settledAt.push(Date.now());
     finished.set(jobId, status);
     waiters.get(jobId)?.resolve(status);
     waiters.delete(jobId);
@@ -65,10 +72,19 @@ export function trackJobs(store: JobStore, tenantId: string): Tracker {
       return new Promise((resolve) => waiters.set(jobId, { since: Date.now(), resolve }));
     },
     watchReclaim(jobIds, killedAt) {
+      heldPerKill.push(jobIds.length);
       for (const id of jobIds) if (!finished.has(id)) reclaiming.set(id, killedAt);
     },
     reclaimMs,
+    heldPerKill,
     settledCount: () => finished.size,
+    rate(total, from, to) {
+      const a = settledAt[Math.floor(total * from)];
+      const b = settledAt[Math.floor(total * to) - 1];
+      return a === undefined || b === undefined || b <= a
+        ? Number.NaN
+        : ((to - from) * total * 1000) / (b - a);
+    },
     close() {
       clearInterval(timer);
       off();
