@@ -20,5 +20,5 @@ export function loadBookTasks(db: BooksDb, config: Config): AnyTask[] {
     LLM_MODEL: config.llm.model,
   });
   const llm = llmConfig ? createLlmCategorizer({ ...llmConfig, cache: createDbAnswerCache(db) }) : null;
-  return [...createBookTasks({ db, llm }).all] as unknown as AnyTask[];
+  return [...createBookTasks({ db, llm }).all];
 }
