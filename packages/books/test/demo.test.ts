@@ -50,4 +50,16 @@ describeEachDialect("demo seed", (ctx) => {
     expect(await count()).toEqual(before);
     expect(await verifyApiToken(db, token)).toMatchObject({ tenantId: first.tenantId });
   });
+
+  it("two processes seeding one fresh database at once both start, with one tenant and one token", async () => {
+    const { db } = ctx();
+    const token = "lf_demo_token_for_race_0123456789";
+    const results = await Promise.all([seedDemo(db, { token }), seedDemo(db, { token })]);
+    expect(results.map((r) => r.tenantId)).toEqual([results[0]?.tenantId, results[0]?.tenantId]);
+    const tokens = await db.selectFrom("api_tokens").select("id").execute();
+    expect(tokens).toHaveLength(1);
+    const tenants = await db.selectFrom("tenants").select("id").execute();
+    expect(tenants).toHaveLength(1);
+    expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(60);
+  });
 });

@@ -30,6 +30,25 @@ export interface DemoSeed {
  * token, e.g. from LEDGERFLOW_DEMO_TOKEN; otherwise one is generated on the first run only.
  */
 export async function seedDemo(db: BooksDb, options: { token?: string } = {}): Promise<DemoSeed> {
+  // Several processes may start on one fresh database at once (N API servers): the loser of a race
+  // on the tenant or token row sees a unique violation, and a second pass finds the winner's rows.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await seedOnce(db, options);
+    } catch (error) {
+      if (attempt >= 5 || !isUniqueViolation(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+/** PostgreSQL's unique_violation (23505) or SQLite's unique/primary-key constraint. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+async function seedOnce(db: BooksDb, options: { token?: string }): Promise<DemoSeed> {
   let token: string | null = null;
   const existing = await getTenant(db, DEMO_TENANT_ID);
   if (!existing) {
