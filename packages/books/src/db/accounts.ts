@@ -1,4 +1,5 @@
-import { BooksError, notFound } from "./errors.js";
+import { requireCompany } from "./companies.js";
+import { BooksError } from "./errors.js";
 import { newId } from "./ids.js";
 import type { BooksDb } from "./open.js";
 import { ACCOUNT_TYPES, type Account as AccountRow, type AccountType } from "./schema.js";
@@ -72,13 +73,7 @@ export async function createAccount(
   if (!ACCOUNT_TYPES.includes(input.type)) {
     throw new BooksError("invalid", `account type must be one of ${ACCOUNT_TYPES.join(", ")}`);
   }
-  const company = await db
-    .selectFrom("companies")
-    .select("id")
-    .where("tenant_id", "=", tenantId)
-    .where("id", "=", input.companyId)
-    .executeTakeFirst();
-  if (!company) throw notFound("company", input.companyId);
+  await requireCompany(db, tenantId, input.companyId);
   const clash = await db
     .selectFrom("accounts")
     .select("id")

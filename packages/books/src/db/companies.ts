@@ -1,4 +1,5 @@
 import { DEFAULT_CHART } from "./default-chart.js";
+import { notFound } from "./errors.js";
 import { newId } from "./ids.js";
 import type { BooksDb } from "./open.js";
 import type { Company as CompanyRow } from "./schema.js";
@@ -33,6 +34,17 @@ export async function getCompany(db: BooksDb, tenantId: string, companyId: strin
     .where("id", "=", companyId)
     .executeTakeFirst();
   return row ? toCompany(row) : null;
+}
+
+/** Throws not_found unless the company exists and belongs to the tenant: a guard before writing rows under it. */
+export async function requireCompany(db: BooksDb, tenantId: string, companyId: string): Promise<void> {
+  const company = await db
+    .selectFrom("companies")
+    .select("id")
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", companyId)
+    .executeTakeFirst();
+  if (!company) throw notFound("company", companyId);
 }
 
 /** Creates a company with the default chart of accounts (including its bank account), atomically. */

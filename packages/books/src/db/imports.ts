@@ -1,4 +1,4 @@
-import { notFound } from "./errors.js";
+import { requireCompany } from "./companies.js";
 import { newId } from "./ids.js";
 import type { BooksDb } from "./open.js";
 import type { ImportStatus } from "./schema.js";
@@ -30,13 +30,7 @@ export async function createImport(
     options?: Record<string, unknown> | null;
   },
 ): Promise<ImportInfo> {
-  const company = await db
-    .selectFrom("companies")
-    .select("id")
-    .where("tenant_id", "=", tenantId)
-    .where("id", "=", input.companyId)
-    .executeTakeFirst();
-  if (!company) throw notFound("company", input.companyId);
+  await requireCompany(db, tenantId, input.companyId);
   const now = Date.now();
   const info: ImportInfo = {
     id: newId("imp"),

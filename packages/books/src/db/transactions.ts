@@ -1,5 +1,6 @@
+import { requireCompany } from "./companies.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { BooksError, notFound } from "./errors.js";
+import { BooksError } from "./errors.js";
 import { newId } from "./ids.js";
 import { inTransaction } from "./in-transaction.js";
 import type { BooksDb } from "./open.js";
@@ -125,13 +126,7 @@ export async function insertTransactions(
   tenantId: string,
   input: { companyId: string; importId?: string | null; rows: readonly NewTransaction[] },
 ): Promise<{ inserted: number }> {
-  const company = await db
-    .selectFrom("companies")
-    .select("id")
-    .where("tenant_id", "=", tenantId)
-    .where("id", "=", input.companyId)
-    .executeTakeFirst();
-  if (!company) throw notFound("company", input.companyId);
+  await requireCompany(db, tenantId, input.companyId);
   const now = Date.now();
   // One transaction for all chunks: one commit (one WAL sync) per call instead of one per chunk.
   return inTransaction(db, async (trx) => {
