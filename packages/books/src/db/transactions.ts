@@ -1,8 +1,7 @@
 import { requireCompany } from "./companies.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
-import { BooksError } from "./errors.js";
 import { newId } from "./ids.js";
 import { inTransaction } from "./in-transaction.js";
+import { newestFirstPage } from "./newest-first.js";
 import type { BooksDb } from "./open.js";
 import type { CategorySource, Transaction as TransactionRow, TransactionStatus } from "./schema.js";
 
@@ -59,7 +58,6 @@ export async function listTransactions(
   tenantId: string,
   filter: TransactionFilter = {},
 ): Promise<{ transactions: Transaction[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   let query = db.selectFrom("transactions").selectAll().where("tenant_id", "=", tenantId);
   if (filter.companyId) query = query.where("company_id", "=", filter.companyId);
   if (filter.importId) query = query.where("import_id", "=", filter.importId);
@@ -68,26 +66,8 @@ export async function listTransactions(
     if (statuses.length === 0) return { transactions: [], nextCursor: null };
     query = query.where("status", "in", statuses);
   }
-  if (filter.cursor) {
-    const after = decodeCursor(filter.cursor);
-    if (!after)
-      throw new BooksError("invalid", "cursor is not valid: pass the nextCursor of a previous page");
-    const [date, id] = after;
-    query = query.where((eb) =>
-      eb.or([eb("date", "<", date), eb.and([eb("date", "=", date), eb("id", "<", id)])]),
-    );
-  }
-  const rows = await query
-    .orderBy("date", "desc")
-    .orderBy("id", "desc")
-    .limit(limit + 1)
-    .execute();
-  const page = rows.slice(0, limit).map(toTransaction);
-  const last = page[page.length - 1];
-  return {
-    transactions: page,
-    nextCursor: rows.length > limit && last ? encodeCursor([last.date, last.id]) : null,
-  };
+  const { page, nextCursor } = await newestFirstPage(query, filter);
+  return { transactions: page.map(toTransaction), nextCursor };
 }
 
 export async function getTransaction(

@@ -1,5 +1,4 @@
-import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { BooksError } from "../db/errors.js";
+import { newestFirstPage } from "../db/newest-first.js";
 import type { BooksDb } from "../db/open.js";
 import type { JournalEntryRow } from "../db/schema.js";
 
@@ -86,35 +85,16 @@ export async function listJournalEntries(
   tenantId: string,
   filter: JournalFilter,
 ): Promise<{ entries: JournalEntry[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   let query = db
     .selectFrom("journal_entries")
     .selectAll()
     .where("tenant_id", "=", tenantId)
     .where("company_id", "=", filter.companyId);
   if (filter.transactionId) query = query.where("transaction_id", "=", filter.transactionId);
-  if (filter.cursor) {
-    const after = decodeCursor(filter.cursor);
-    if (!after)
-      throw new BooksError("invalid", "cursor is not valid: pass the nextCursor of a previous page");
-    const [date, id] = after;
-    query = query.where((eb) =>
-      eb.or([eb("date", "<", date), eb.and([eb("date", "=", date), eb("id", "<", id)])]),
-    );
-  }
-  const rows = await query
-    .orderBy("date", "desc")
-    .orderBy("id", "desc")
-    .limit(limit + 1)
-    .execute();
-  const page = rows.slice(0, limit);
+  const { page, nextCursor } = await newestFirstPage(query, filter);
   const lines = await linesOf(
     db,
     page.map((r) => r.id),
   );
-  const last = page[page.length - 1];
-  return {
-    entries: page.map((r) => toEntry(r, lines.get(r.id) ?? [])),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.date, last.id]) : null,
-  };
+  return { entries: page.map((r) => toEntry(r, lines.get(r.id) ?? [])), nextCursor };
 }
