@@ -46,6 +46,15 @@ const EnvSchema = z
     LLM_API_KEY: optionalText,
     LLM_MODEL: optionalText,
     WORKER_CONCURRENCY: int(1, 256).default(4),
+    /** How long a claimed job is held without a heartbeat before another worker may take it over. */
+    JOB_LEASE_MS: int(1_000, 3_600_000).default(30_000),
+    /** Prefix of every Redis key and channel of the jobs (JOBS_STORE=redis); one per deployment. */
+    REDIS_PREFIX: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_:{}.-]{1,64}$/, { error: "must be 1–64 letters, digits or _ : { } . -" })
+        .optional(),
+    ),
     /** thread: the worker runs on its own thread so long jobs never stall the API; inline: same thread. */
     WORKER_MODE: z.enum(["thread", "inline"], { error: "must be thread or inline" }).default("thread"),
     JOB_RETENTION_HOURS: z.coerce
@@ -87,6 +96,8 @@ export interface Config {
   demoToken: string | undefined;
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   workerConcurrency: number;
+  jobLeaseMs: number;
+  redisPrefix: string;
   workerMode: "thread" | "inline";
   jobRetentionMs: number;
   uploadMaxBytes: number;
@@ -129,6 +140,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoToken: e.LEDGERFLOW_DEMO_TOKEN,
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
     workerConcurrency: e.WORKER_CONCURRENCY,
+    jobLeaseMs: e.JOB_LEASE_MS,
+    redisPrefix: e.REDIS_PREFIX ?? "lf",
     workerMode: e.WORKER_MODE,
     jobRetentionMs: Math.round(e.JOB_RETENTION_HOURS * 3_600_000),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,

@@ -11,6 +11,8 @@ describe("configuration from the environment", () => {
       port: 3000,
       jobsStore: "sqlite",
       workerConcurrency: 4,
+      jobLeaseMs: 30_000,
+      redisPrefix: "lf",
       workerMode: "thread",
       jobRetentionMs: 24 * 3_600_000,
       uploadMaxBytes: 10 * 1024 * 1024,
@@ -18,6 +20,20 @@ describe("configuration from the environment", () => {
     });
     expect(config.dataDir).toBe(path.resolve("./data"));
     expect(config.databaseUrl).toBe(path.resolve("./data/ledgerflow.db"));
+  });
+
+  it("puts the jobs on PostgreSQL with the books when DATABASE_URL is postgres:// and JOBS_STORE is unset", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://postgres@127.0.0.1:5432/app" }).jobsStore).toBe("postgres");
+    expect(
+      loadConfig({ DATABASE_URL: "postgres://postgres@127.0.0.1:5432/app", JOBS_STORE: "sqlite" }).jobsStore,
+    ).toBe("sqlite");
+  });
+
+  it("takes the lease length and the Redis key prefix from the environment", () => {
+    expect(loadConfig({ JOB_LEASE_MS: "5000", REDIS_PREFIX: "{acme}" })).toMatchObject({
+      jobLeaseMs: 5000,
+      redisPrefix: "{acme}",
+    });
   });
 
   it("treats an empty variable as unset", () => {
@@ -39,6 +55,14 @@ describe("configuration from the environment", () => {
     [
       { WORKER_CONCURRENCY: "0" },
       'Invalid configuration: WORKER_CONCURRENCY must be a whole number from 1 to 256 (got "0").',
+    ],
+    [
+      { JOB_LEASE_MS: "10" },
+      'Invalid configuration: JOB_LEASE_MS must be a whole number from 1000 to 3600000 (got "10").',
+    ],
+    [
+      { REDIS_PREFIX: "a b" },
+      'Invalid configuration: REDIS_PREFIX must be 1–64 letters, digits or _ : { } . - (got "a b").',
     ],
     [
       { JOB_RETENTION_HOURS: "-1" },

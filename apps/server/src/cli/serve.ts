@@ -107,6 +107,7 @@ async function startJobWorker(
   }
   const worker = createWorker(runtime.queue, {
     concurrency: config.workerConcurrency,
+    leaseMs: config.jobLeaseMs,
     shutdownGraceMs: config.shutdownGraceMs,
     logger: taskLogger(logger),
   });

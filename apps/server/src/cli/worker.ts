@@ -11,6 +11,7 @@ export async function workerCommand(config: Config): Promise<void> {
   const runtime = await openRuntime(config, logger);
   const worker = createWorker(runtime.queue, {
     concurrency: config.workerConcurrency,
+    leaseMs: config.jobLeaseMs,
     shutdownGraceMs: config.shutdownGraceMs,
     logger: taskLogger(logger),
   });

@@ -25,7 +25,10 @@ export async function openJobStore(config: Config): Promise<JobStore> {
     }
     case "redis": {
       const { createRedisStore } = await import("@ledgerflow/jobs/redis");
-      return createRedisStore({ url: config.redisUrl ?? "redis://127.0.0.1:6379" });
+      return createRedisStore({
+        url: config.redisUrl ?? "redis://127.0.0.1:6379",
+        prefix: config.redisPrefix,
+      });
     }
   }
 }

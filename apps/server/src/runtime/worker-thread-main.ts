@@ -25,6 +25,7 @@ try {
     : () => undefined;
   const worker = createWorker(runtime.queue, {
     concurrency: config.workerConcurrency,
+    leaseMs: config.jobLeaseMs,
     shutdownGraceMs: config.shutdownGraceMs,
     pollIntervalMs: POLL_MS,
     logger: taskLogger(logger),
