@@ -1,39 +1,31 @@
 import { Redis } from "ioredis";
 import pg from "pg";
+import { pingPostgres, pingRedis } from "../../packages/jobs/test/support/pings.js";
+import { deleteKeys } from "../../packages/jobs/test/support/redis-keys.js";
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** null when PostgreSQL answers, else why the postgres targets are skipped. */
-export async function pgUnavailable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return null;
-  } catch (error) {
-    return `PostgreSQL is not reachable at ${DATABASE_URL} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+export function pgUnavailable(): Promise<string | null> {
+  return unreachableReason("PostgreSQL", DATABASE_URL, pingPostgres);
 }
 
-/** null when Redis answers, else why the redis target is skipped. */
-export async function redisUnavailable(): Promise<string | null> {
-  const client = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => undefined);
+/** null when Redis answers, else why the redis targets are skipped. */
+export function redisUnavailable(): Promise<string | null> {
+  return unreachableReason("Redis", REDIS_URL, pingRedis);
+}
+
+async function unreachableReason(
+  service: string,
+  url: string,
+  ping: (url: string) => Promise<void>,
+): Promise<string | null> {
   try {
-    await client.connect();
-    await client.ping();
+    await ping(url);
     return null;
   } catch (error) {
-    return `Redis is not reachable at ${REDIS_URL} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    client.disconnect();
+    return `${service} is not reachable at ${url} (${error instanceof Error ? error.message : String(error)})`;
   }
 }
 
@@ -52,12 +44,7 @@ export async function pgExec(sql: string): Promise<void> {
 export async function deleteRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== "0");
+    await deleteKeys(redis, prefix);
   } finally {
     await redis.quit();
   }

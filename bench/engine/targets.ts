@@ -3,31 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryStore } from "@ledgerflow/jobs/memory";
 import { createSqliteStore } from "@ledgerflow/jobs/sqlite";
-import { Redis } from "ioredis";
 import { bullmqSystem } from "./bullmq-system.js";
 import { engineSystem } from "./engine-system.js";
+import { REDIS_URL, redisUnavailable } from "./scaleout-services.js";
 import { SCALE_OUT_TARGETS } from "./scaleout-targets.js";
 import type { BenchTarget } from "./system.js";
-
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function redisUnavailable(): Promise<string | null> {
-  const client = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return null;
-  } catch (error) {
-    return `Redis is not reachable at ${REDIS_URL} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    client.disconnect();
-  }
-}
 
 function sqliteTarget(synchronous: "NORMAL" | "FULL"): BenchTarget {
   return {

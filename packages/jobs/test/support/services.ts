@@ -10,15 +10,13 @@
  *   describeIfService("postgres store", pg, () => { ... });
  */
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
-import pg from "pg";
 import { describe } from "vitest";
+import { pingPostgres, pingRedis } from "./pings.js";
 
 export const POSTGRES_URL =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-const PROBE_TIMEOUT_MS = 2_000;
 const probes = new Map<string, Promise<boolean>>();
 const skipReasons = new Map<string, string>();
 
@@ -55,34 +53,12 @@ function redactUrl(url: string): string {
 
 /** True when PostgreSQL answers at {@link POSTGRES_URL}; under CI=true throws when it does not. */
 export function pgAvailable(url: string = POSTGRES_URL): Promise<boolean> {
-  return probe("PostgreSQL", url, async () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
-    try {
-      await client.connect();
-      await client.query("SELECT 1");
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  });
+  return probe("PostgreSQL", url, () => pingPostgres(url));
 }
 
 /** True when Redis answers at {@link REDIS_URL}; under CI=true throws when it does not. */
 export function redisAvailable(url: string = REDIS_URL): Promise<boolean> {
-  return probe("Redis", url, async () => {
-    const client = new Redis(url, {
-      lazyConnect: true,
-      connectTimeout: PROBE_TIMEOUT_MS,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    client.on("error", () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-    } finally {
-      client.disconnect();
-    }
-  });
+  return probe("Redis", url, () => pingRedis(url));
 }
 
 /** Why the probed services are unavailable, for a skip's name (e.g. runStoreConformance's `skip`). */
