@@ -3,6 +3,23 @@ import { api } from "../../api/endpoints.js";
 import { accountLabel, useCompany } from "../../app/company.js";
 import { formatCents, formatDate } from "../../app/format.js";
 import { useResource } from "../../app/use-resource.js";
+import { type TableColumn, TableHead } from "../../components/TableHead.js";
+
+const TRIAL_BALANCE_COLUMNS: readonly TableColumn[] = [
+  { label: "Account" },
+  { label: "Type" },
+  { label: "Debit", numeric: true },
+  { label: "Credit", numeric: true },
+  { label: "Balance", numeric: true },
+];
+
+const JOURNAL_COLUMNS: readonly TableColumn[] = [
+  { label: "Date" },
+  { label: "Memo" },
+  { label: "Account" },
+  { label: "Debit", numeric: true },
+  { label: "Credit", numeric: true },
+];
 
 /** The trial balance and the journal entries, with the exports a bookkeeper takes elsewhere. */
 export function JournalPage() {
@@ -67,21 +84,7 @@ export function JournalPage() {
       </h2>
       <div className="card card--flush">
         <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Account</th>
-              <th scope="col">Type</th>
-              <th scope="col" className="num">
-                Debit
-              </th>
-              <th scope="col" className="num">
-                Credit
-              </th>
-              <th scope="col" className="num">
-                Balance
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={TRIAL_BALANCE_COLUMNS} />
           <tbody>
             {shownRows.map((row) => (
               <tr key={row.account_id}>
@@ -123,19 +126,7 @@ export function JournalPage() {
       <h2>Journal entries</h2>
       <div className="card card--flush">
         <table className="data-table journal">
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Memo</th>
-              <th scope="col">Account</th>
-              <th scope="col" className="num">
-                Debit
-              </th>
-              <th scope="col" className="num">
-                Credit
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={JOURNAL_COLUMNS} />
           {(journal.data?.entries ?? []).map((entry) => (
             <tbody
               key={entry.id}

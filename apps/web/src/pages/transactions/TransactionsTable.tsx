@@ -2,6 +2,16 @@ import { useState } from "react";
 import { api } from "../../api/endpoints.js";
 import type { Account, Transaction } from "../../api/types.js";
 import { formatCents, formatConfidence, formatDate } from "../../app/format.js";
+import { type TableColumn, TableHead } from "../../components/TableHead.js";
+
+const COLUMNS: readonly TableColumn[] = [
+  { label: "Date" },
+  { label: "Description" },
+  { label: "Amount", numeric: true },
+  { label: "Status" },
+  { label: "Account" },
+  { label: "Confidence", numeric: true },
+];
 
 const STATUS_TEXT: Record<Transaction["status"], string> = {
   uncategorized: "Uncategorized",
@@ -21,20 +31,7 @@ export function TransactionsTable({ transactions, accounts, onChanged }: Transac
   const choices = accounts.filter((a) => !a.is_bank);
   return (
     <table className="data-table">
-      <thead>
-        <tr>
-          <th scope="col">Date</th>
-          <th scope="col">Description</th>
-          <th scope="col" className="num">
-            Amount
-          </th>
-          <th scope="col">Status</th>
-          <th scope="col">Account</th>
-          <th scope="col" className="num">
-            Confidence
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={COLUMNS} />
       <tbody>
         {transactions.map((t) => (
           <tr key={t.id} data-status={t.status}>
