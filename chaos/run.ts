@@ -19,8 +19,8 @@ const crash = (store: "sqlite" | "postgres" | "redis") => async (): Promise<Outc
     workers: 3,
     killEveryMs: 4000,
     leaseMs: 5000,
-    chaosMs: 90_000,
-    drainMs: 120_000,
+    chaosMs: 75_000,
+    drainMs: 90_000,
     companies: 10,
   });
   if ("skipped" in r)

@@ -83,6 +83,8 @@ export async function runLoad(o: {
             if (res.status !== 200) fail(`status → ${res.status}`);
             if (body.status === "complete" || body.status === "failed") {
               finished.add(id);
+              // Like a user who starts the next job a moment later: no tight loop on finished jobs.
+              await sleep(Math.min(nextDelay(0), Math.max(0, end - Date.now())));
               break;
             }
           } catch (e) {
