@@ -13,12 +13,25 @@ type Draft =
   | { kind: "amount"; min: string; max: string }
   | { kind: "direction"; value: "in" | "out" };
 
+const AMOUNT_BOUNDS = [
+  { bound: "min", label: "Minimum amount" },
+  { bound: "max", label: "Maximum amount" },
+] as const;
+
+/** An amount bound as the user types it: "1234.50", no thousands separators; "" when open. */
+const boundText = (cents: number | undefined): string =>
+  cents === undefined ? "" : formatCents(cents).replace(/,/g, "");
+
+/** undefined for an empty (open) bound, null for text that is not an amount. */
+const parseBound = (text: string): number | null | undefined =>
+  text.trim() ? parseAmountInput(text) : undefined;
+
 const toDraft = (c: RuleCondition): Draft =>
   c.field === "amount"
     ? {
         kind: "amount",
-        min: c.min === undefined ? "" : formatCents(c.min).replace(/,/g, ""),
-        max: c.max === undefined ? "" : formatCents(c.max).replace(/,/g, ""),
+        min: boundText(c.min),
+        max: boundText(c.max),
       }
     : c.field === "direction"
       ? { kind: "direction", value: c.value }
@@ -30,8 +43,8 @@ function fromDraft(d: Draft): RuleCondition | string {
     return d.value.trim()
       ? { field: d.field, op: d.op, value: d.value.trim() }
       : "Fill in the text to match.";
-  const min = d.min.trim() ? parseAmountInput(d.min) : undefined;
-  const max = d.max.trim() ? parseAmountInput(d.max) : undefined;
+  const min = parseBound(d.min);
+  const max = parseBound(d.max);
   if (min === null || max === null) return "Amounts are numbers like 12.50.";
   if (min === undefined && max === undefined)
     return "An amount condition needs a minimum, a maximum or both.";
@@ -150,24 +163,17 @@ export function RuleForm({ rule, accounts, onSave, onCancel }: RuleFormProps) {
                 />
               </>
             )}
-            {d.kind === "amount" && (
-              <>
+            {d.kind === "amount" &&
+              AMOUNT_BOUNDS.map(({ bound, label }) => (
                 <input
-                  aria-label="Minimum amount"
+                  key={bound}
+                  aria-label={label}
                   inputMode="decimal"
-                  placeholder="min"
-                  value={d.min}
-                  onChange={(e) => update(i, { ...d, min: e.target.value })}
+                  placeholder={bound}
+                  value={d[bound]}
+                  onChange={(e) => update(i, { ...d, [bound]: e.target.value })}
                 />
-                <input
-                  aria-label="Maximum amount"
-                  inputMode="decimal"
-                  placeholder="max"
-                  value={d.max}
-                  onChange={(e) => update(i, { ...d, max: e.target.value })}
-                />
-              </>
-            )}
+              ))}
             {d.kind === "direction" && (
               <select
                 aria-label="Direction"
