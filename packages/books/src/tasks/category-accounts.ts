@@ -1,4 +1,5 @@
 import { createAccount, listAccounts } from "../db/accounts.js";
+import { BooksError } from "../db/errors.js";
 import type { BooksDb } from "../db/open.js";
 
 /**
@@ -8,6 +9,30 @@ import type { BooksDb } from "../db/open.js";
  * categorized and teach the history categorizer. Returns category (lower-cased) → account id.
  */
 export async function resolveCategoryAccounts(
+  db: BooksDb,
+  tenantId: string,
+  companyId: string,
+  rows: readonly { category?: string | undefined; amountCents: number }[],
+): Promise<Map<string, string>> {
+  // Two imports into one company may create accounts at the same moment: the loser of a race on a
+  // code (checked, then enforced by the unique index) reads the chart again — the winner's account
+  // of the same name is then reused, another name takes the next free code.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await resolveOnce(db, tenantId, companyId, rows);
+    } catch (error) {
+      if (attempt >= 5 || !isCodeConflict(error)) throw error;
+    }
+  }
+}
+
+function isCodeConflict(error: unknown): boolean {
+  if (error instanceof BooksError) return error.code === "conflict";
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE";
+}
+
+async function resolveOnce(
   db: BooksDb,
   tenantId: string,
   companyId: string,
