@@ -1,5 +1,5 @@
 import { requireCompany } from "./companies.js";
-import { BooksError } from "./errors.js";
+import { BooksError, notFound } from "./errors.js";
 import { newId } from "./ids.js";
 import type { BooksDb } from "./open.js";
 import { ACCOUNT_TYPES, type Account as AccountRow, type AccountType } from "./schema.js";
@@ -45,6 +45,27 @@ export async function getAccount(db: BooksDb, tenantId: string, accountId: strin
     .where("id", "=", accountId)
     .executeTakeFirst();
   return row ? toAccount(row) : null;
+}
+
+/** Throws not_found, naming the first missing id, unless every account exists in the tenant's company. */
+export async function requireAccountsOfCompany(
+  db: BooksDb,
+  tenantId: string,
+  companyId: string,
+  accountIds: Iterable<string>,
+): Promise<void> {
+  const wanted = [...new Set(accountIds)];
+  const found = await db
+    .selectFrom("accounts")
+    .select("id")
+    .where("tenant_id", "=", tenantId)
+    .where("company_id", "=", companyId)
+    .where("id", "in", wanted)
+    .execute();
+  if (found.length !== wanted.length) {
+    const known = new Set(found.map((a) => a.id));
+    throw notFound("account", wanted.find((id) => !known.has(id)) ?? "?");
+  }
 }
 
 export async function getBankAccount(db: BooksDb, tenantId: string, companyId: string): Promise<Account> {

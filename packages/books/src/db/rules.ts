@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { conditionSchema, type Rule } from "../categorize/rules/schema.js";
-import { BooksError, notFound } from "./errors.js";
+import { requireAccountsOfCompany } from "./accounts.js";
+import { BooksError } from "./errors.js";
 import { newId } from "./ids.js";
 import type { BooksDb } from "./open.js";
 import type { RuleRow } from "./schema.js";
@@ -34,17 +35,6 @@ function checkConditions(conditions: unknown): Rule["conditions"] {
     throw new BooksError("invalid", `rule conditions are not valid: ${z.prettifyError(parsed.error)}`);
   }
   return parsed.data;
-}
-
-async function checkAccount(db: BooksDb, tenantId: string, companyId: string, accountId: string) {
-  const account = await db
-    .selectFrom("accounts")
-    .select("id")
-    .where("tenant_id", "=", tenantId)
-    .where("company_id", "=", companyId)
-    .where("id", "=", accountId)
-    .executeTakeFirst();
-  if (!account) throw notFound("account", accountId);
 }
 
 /** The company's rules in evaluation order (priority, then creation). */
@@ -86,7 +76,7 @@ export async function createRule(
   input: RuleInput & { companyId: string },
 ): Promise<StoredRule> {
   const conditions = checkConditions(input.conditions);
-  await checkAccount(db, tenantId, input.companyId, input.accountId);
+  await requireAccountsOfCompany(db, tenantId, input.companyId, [input.accountId]);
   let priority = input.priority;
   if (priority === undefined) {
     const last = await db
@@ -123,7 +113,8 @@ export async function updateRule(
 ): Promise<StoredRule | null> {
   const existing = await getRule(db, tenantId, ruleId);
   if (!existing) return null;
-  if (patch.accountId !== undefined) await checkAccount(db, tenantId, existing.companyId, patch.accountId);
+  if (patch.accountId !== undefined)
+    await requireAccountsOfCompany(db, tenantId, existing.companyId, [patch.accountId]);
   await db
     .updateTable("rules")
     .set({

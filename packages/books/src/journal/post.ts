@@ -1,4 +1,5 @@
-import { BooksError, notFound } from "../db/errors.js";
+import { requireAccountsOfCompany } from "../db/accounts.js";
+import { BooksError } from "../db/errors.js";
 import { newId } from "../db/ids.js";
 import { inTransaction } from "../db/in-transaction.js";
 import type { BooksDb } from "../db/open.js";
@@ -14,26 +15,6 @@ export interface PostEntryInput {
   lines: readonly JournalLineInput[];
 }
 
-async function assertAccountsOfCompany(
-  db: BooksDb,
-  tenantId: string,
-  companyId: string,
-  accountIds: Iterable<string>,
-): Promise<void> {
-  const wanted = [...new Set(accountIds)];
-  const found = await db
-    .selectFrom("accounts")
-    .select("id")
-    .where("tenant_id", "=", tenantId)
-    .where("company_id", "=", companyId)
-    .where("id", "in", wanted)
-    .execute();
-  if (found.length !== wanted.length) {
-    const known = new Set(found.map((a) => a.id));
-    throw notFound("account", wanted.find((id) => !known.has(id)) ?? "?");
-  }
-}
-
 /**
  * Writes one balanced entry and its lines atomically — the only way entries are written. Returns
  * null, writing nothing, when the transaction already has a live entry (insert … on conflict do
@@ -46,7 +27,7 @@ export async function postEntry(
 ): Promise<JournalEntry | null> {
   assertBalanced(input.lines);
   return inTransaction(db, async (trx) => {
-    await assertAccountsOfCompany(
+    await requireAccountsOfCompany(
       trx,
       tenantId,
       input.companyId,
