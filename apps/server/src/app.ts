@@ -20,6 +20,7 @@ import { journalRoutes } from "./routes/journal.js";
 import { ruleRoutes } from "./routes/rules.js";
 import { systemRoutes } from "./routes/system.js";
 import { transactionRoutes } from "./routes/transactions.js";
+import type { BooksTransactionEnqueue } from "./runtime/books-transaction-enqueue.js";
 import { DOCS_HTML } from "./web/docs-page.js";
 import { mountWebApp } from "./web/static-web.js";
 
@@ -43,6 +44,11 @@ export interface AppOptions {
    * event hub that also carries the worker thread's events.
    */
   subscribe?: JobRoutesQueue["subscribe"];
+  /**
+   * Enqueues on an open books transaction (`Runtime.enqueueInBooksTransaction`): uploads then store the
+   * import and its job in one transaction. Absent: two separate writes.
+   */
+  enqueueInBooksTransaction?: BooksTransactionEnqueue | null;
 }
 
 export interface App {
@@ -60,7 +66,12 @@ export function createApp(options: AppOptions): App {
   const metrics = createAppMetrics({
     countJobs: options.countAllJobs ?? (() => countJobsOfAllTenants(db, queue)),
   });
-  const deps: RouteDeps = { db, queue, uploadMaxBytes: options.uploadMaxBytes ?? 10 * 1024 * 1024 };
+  const deps: RouteDeps = {
+    db,
+    queue,
+    uploadMaxBytes: options.uploadMaxBytes ?? 10 * 1024 * 1024,
+    enqueueInBooksTransaction: options.enqueueInBooksTransaction ?? null,
+  };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use("*", requestContext(logger, metrics));

@@ -54,6 +54,13 @@ export interface Queue {
   init(): Promise<void>;
   enqueue<I>(task: TaskRef<I>, input: I, options: EnqueueOptions): Promise<EnqueueResult>;
   enqueueMany<I>(task: TaskRef<I>, inputs: readonly I[], options: EnqueueOptions): Promise<EnqueueResult[]>;
+  /**
+   * Builds the job `enqueue` would insert (input validated, new id, the task's dedupe key and
+   * maxAttempts) without inserting it: for a store that enqueues inside the app's own transaction,
+   * e.g. `enqueueInTransaction(client, await queue.prepare(task, input, opts))` from
+   * `@ledgerflow/jobs/postgres`. Throws like `enqueue` on an unknown task or invalid input.
+   */
+  prepare<I>(task: TaskRef<I>, input: I, options: EnqueueOptions): Promise<NewJob>;
   /** `tenantId` null reads any tenant's job. Throws JobsError("not_found"). */
   get(tenantId: string | null, id: string): Promise<JobRecord>;
   list(query: ListQuery): Promise<ListPage>;
@@ -177,6 +184,10 @@ export function createQueue(options: QueueOptions): Queue {
         jobs.push(job instanceof Promise ? await job : job);
       }
       return guarded(store, () => store.enqueueMany(jobs));
+    },
+    async prepare(ref, input, opts) {
+      // `prepare` here is the builder above: a method's own name is not in scope in its body.
+      return prepare(resolveTask(ref as TaskRef<unknown>), input, opts, clock.now());
     },
     async get(tenantId, id) {
       const job = await guarded(store, () => store.get(tenantId, id));

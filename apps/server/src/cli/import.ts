@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createImport } from "@ledgerflow/books";
 import { createWorker, isTerminalStatus, toWireJob } from "@ledgerflow/jobs";
 import { checkUploadedCsv } from "../domain/csv-check.js";
+import { importUpload } from "../domain/import-upload.js";
 import { UPLOAD_TASK } from "../routes/job-commands.js";
 import type { Runtime } from "../runtime/open.js";
 import { createProgressBar } from "./progress-bar.js";
@@ -33,8 +33,13 @@ export async function importCommand(
     throw new Error(`No company ${companyId}: pass --company with an id from GET /api/companies.`);
   const content = new Uint8Array(readFileSync(file));
   await checkUploadedCsv(content, basename(file));
-  const upload = await createImport(db, company.tenant_id, { companyId, filename: basename(file), content });
-  const { job } = await queue.enqueue(UPLOAD_TASK, { import_id: upload.id }, { tenantId: company.tenant_id });
+  const { job } = await importUpload(runtime, UPLOAD_TASK, {
+    tenantId: company.tenant_id,
+    companyId,
+    filename: basename(file),
+    content,
+    idempotencyKey: null,
+  });
 
   const worker = createWorker(queue, { concurrency: 1, logger: taskLogger(runtime.logger) });
   worker.start();

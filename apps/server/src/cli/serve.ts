@@ -34,6 +34,7 @@ export async function serveCommand(
     rateLimit: config.rateLimit,
     webDist: options.webDist,
     subscribe: hub.subscribe,
+    enqueueInBooksTransaction: runtime.enqueueInBooksTransaction,
   });
   const offMetrics = hub.onEvent(metrics.observeJobEvent);
 

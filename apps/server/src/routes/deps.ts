@@ -4,12 +4,15 @@ import type { Queue } from "@ledgerflow/jobs";
 import { validationHook } from "@ledgerflow/jobs/http";
 import type { AppEnv } from "../context.js";
 import { notFound } from "../errors.js";
+import type { BooksTransactionEnqueue } from "../runtime/books-transaction-enqueue.js";
 
 /** What the route modules need; built once by createApp. */
 export interface RouteDeps {
   db: BooksDb;
   queue: Queue;
   uploadMaxBytes: number;
+  /** The runtime's transactional enqueue, when the job store shares the books database. */
+  enqueueInBooksTransaction?: BooksTransactionEnqueue | null;
 }
 
 /** Each route module is its own OpenAPIHono so its routes land in /openapi.json when mounted. */

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { createImport } from "@ledgerflow/books";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../context.js";
 import { checkUploadedCsv } from "../domain/csv-check.js";
+import { importUpload } from "../domain/import-upload.js";
 import { ApiError, badRequest } from "../errors.js";
 import { errorResponses, json, jsonBody } from "../schemas/common.js";
 import { CategorizeRequestSchema, JobAcceptedSchema, UploadFormSchema } from "../schemas/job-commands.js";
@@ -62,7 +62,7 @@ function uploadRoute(maxBytes: number) {
 
 const idempotencyKeyOf = (c: Context<AppEnv>) => c.req.header("idempotency-key") ?? null;
 
-export function jobCommandRoutes({ db, queue, uploadMaxBytes }: RouteDeps) {
+export function jobCommandRoutes({ db, queue, uploadMaxBytes, enqueueInBooksTransaction }: RouteDeps) {
   const app = newRouter();
 
   app.openapi(categorize, async (c) => {
@@ -89,18 +89,16 @@ export function jobCommandRoutes({ db, queue, uploadMaxBytes }: RouteDeps) {
     await requireCompany(db, c.var.tenantId, form.company_id);
     const content = new Uint8Array(await file.arrayBuffer());
     await checkUploadedCsv(content, file.name);
-    const upload = await createImport(db, c.var.tenantId, {
+    // One transaction for the import row and its job when the store allows it (PostgreSQL).
+    const { job, importId } = await importUpload({ db, queue, enqueueInBooksTransaction }, UPLOAD_TASK, {
+      tenantId: c.var.tenantId,
       companyId: form.company_id,
       filename: file.name || "upload.csv",
       content,
+      idempotencyKey: idempotencyKeyOf(c),
     });
-    const { job } = await queue.enqueue(
-      UPLOAD_TASK,
-      { import_id: upload.id },
-      { tenantId: c.var.tenantId, idempotencyKey: idempotencyKeyOf(c) },
-    );
     c.header("Location", `/api/jobs/${job.id}`);
-    return c.json({ job_id: job.id, status: job.status, import_id: upload.id }, 202);
+    return c.json({ job_id: job.id, status: job.status, import_id: importId }, 202);
   });
 
   return app;

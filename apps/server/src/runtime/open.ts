@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { loadBookTasks } from "../domain/book-tasks.js";
 import { type Authenticate, cachedAuthenticate } from "../middleware/auth.js";
+import { type BooksTransactionEnqueue, booksTransactionEnqueue } from "./books-transaction-enqueue.js";
 import { openJobStore } from "./job-store.js";
 
 /** Everything a process of Ledgerflow holds open: the books database and the job queue. */
@@ -14,6 +15,8 @@ export interface Runtime {
   db: BooksDb;
   queue: Queue;
   authenticate: Authenticate;
+  /** Set when the job store lives in the books database (PostgreSQL): see booksTransactionEnqueue. */
+  enqueueInBooksTransaction: BooksTransactionEnqueue | null;
   /** Closes the queue (and its store), then the database. Stop workers and servers first. */
   close(): Promise<void>;
 }
@@ -37,6 +40,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       db,
       queue,
       authenticate: cachedAuthenticate((token) => verifyApiToken(db, token)),
+      enqueueInBooksTransaction: await booksTransactionEnqueue(config, store),
       async close() {
         await queue.close();
         await db.destroy();
