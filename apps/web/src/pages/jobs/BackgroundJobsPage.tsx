@@ -5,6 +5,7 @@ import { api } from "../../api/endpoints.js";
 import { navigate, useLocation } from "../../app/router.js";
 import { useResource } from "../../app/use-resource.js";
 import { useVisibleInterval } from "../../app/use-visible-interval.js";
+import { PageHeader } from "../../components/PageHeader.js";
 import { Tabs } from "../../components/Tabs.js";
 import { JobDetail } from "./JobDetail.js";
 
@@ -60,15 +61,10 @@ export function BackgroundJobsPage({ jobId }: { jobId: string | null }) {
 
   return (
     <section className="page">
-      <div className="page__header">
-        <div>
-          <h1>Background jobs</h1>
-          <p className="muted">
-            Imports and categorizations run here. Updates arrive live; they pause while this tab is in the
-            background.
-          </p>
-        </div>
-      </div>
+      <PageHeader
+        title="Background jobs"
+        intro="Imports and categorizations run here. Updates arrive live; they pause while this tab is in the background."
+      />
       <div className="toolbar">
         <Tabs
           label="Job state"

@@ -3,6 +3,7 @@ import { api } from "../../api/endpoints.js";
 import { accountLabel, useCompany } from "../../app/company.js";
 import { formatCents, formatDate } from "../../app/format.js";
 import { useResource } from "../../app/use-resource.js";
+import { PageHeader } from "../../components/PageHeader.js";
 import { type TableColumn, TableHead } from "../../components/TableHead.js";
 
 const TRIAL_BALANCE_COLUMNS: readonly TableColumn[] = [
@@ -52,13 +53,10 @@ export function JournalPage() {
   const hidden = (tb?.rows.length ?? 0) - active.length;
   return (
     <section className="page">
-      <div className="page__header">
-        <div>
-          <h1>Journal</h1>
-          <p className="muted">
-            Double-entry bookkeeping: every categorized transaction is one balanced entry.
-          </p>
-        </div>
+      <PageHeader
+        title="Journal"
+        intro="Double-entry bookkeeping: every categorized transaction is one balanced entry."
+      >
         <div className="actions">
           <button type="button" className="button" onClick={() => void download("csv")}>
             Export CSV
@@ -67,7 +65,7 @@ export function JournalPage() {
             Export beancount
           </button>
         </div>
-      </div>
+      </PageHeader>
       {(exportError || balance.error || journal.error) && (
         <div className="banner banner--error" role="alert">
           {exportError ?? balance.error?.message ?? journal.error?.message}

@@ -4,6 +4,7 @@ import type { Rule } from "../../api/types.js";
 import { accountLabel, useCompany } from "../../app/company.js";
 import { useResource } from "../../app/use-resource.js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.js";
+import { PageHeader } from "../../components/PageHeader.js";
 import { describeConditions } from "./conditions.js";
 import { RuleForm } from "./RuleForm.js";
 
@@ -44,18 +45,14 @@ export function RulesPage() {
   if (!company) return null;
   return (
     <section className="page">
-      <div className="page__header">
-        <div>
-          <h1>Rules</h1>
-          <p className="muted">
-            Checked first, in this order: the first rule that matches decides the account, with full
-            confidence.
-          </p>
-        </div>
+      <PageHeader
+        title="Rules"
+        intro="Checked first, in this order: the first rule that matches decides the account, with full confidence."
+      >
         <button type="button" className="button button--primary" onClick={() => setEditing("new")}>
           New rule
         </button>
-      </div>
+      </PageHeader>
       {(error || rules.error) && (
         <div className="banner banner--error" role="alert">
           {error ?? rules.error?.message}

@@ -5,6 +5,7 @@ import type { Transaction, TransactionStatus } from "../../api/types.js";
 import { useCompany } from "../../app/company.js";
 import { Link } from "../../app/router.js";
 import { useResource } from "../../app/use-resource.js";
+import { PageHeader } from "../../components/PageHeader.js";
 import { Tabs } from "../../components/Tabs.js";
 import { UploadDropzone } from "../../components/UploadDropzone.js";
 import { TransactionsTable } from "./TransactionsTable.js";
@@ -70,11 +71,10 @@ export function TransactionsPage() {
 
   return (
     <section className="page">
-      <div className="page__header">
-        <div>
-          <h1>Transactions</h1>
-          <p className="muted">Import a bank export, then let the rules, your history and the LLM sort it.</p>
-        </div>
+      <PageHeader
+        title="Transactions"
+        intro="Import a bank export, then let the rules, your history and the LLM sort it."
+      >
         <button
           type="button"
           className="button button--primary"
@@ -83,7 +83,7 @@ export function TransactionsPage() {
         >
           Categorize
         </button>
-      </div>
+      </PageHeader>
 
       <UploadDropzone
         disabled={starting}
