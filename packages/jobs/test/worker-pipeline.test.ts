@@ -158,8 +158,8 @@ describe("worker pool: outcome writes are pipelined with the next claim", () => 
     worker.start();
     await eventually(() => expect(ran).toBe(2));
     expect(stats.unanswered).toBe(1);
-    // Lease 3 s, heartbeat 1 s, reclaim 1.5 s: 10 s is three leases long.
-    await clock.advance(10_000);
+    // Lease 3 s, heartbeat 1 s, reclaim 1.5 s: 5 s is longer than a lease, within the two-lease grace.
+    await clock.advance(5_000);
     answer.open();
     await eventually(() => expect(stats.unanswered).toBe(0));
     await eventually(() => expect(stats.completes).toBe(2));
@@ -196,5 +196,36 @@ describe("worker pool: outcome writes are pipelined with the next claim", () => 
     for (const { job } of jobs.slice(3))
       await waitForJob(queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
     expect(ran).toBe(5);
+  });
+
+  it("an outcome write that never gets an answer stops being heartbeated after two leases (logged), so the job is reclaimed and completed by a new attempt", async () => {
+    const { store, stats } = slowStore(null);
+    const complete = store.complete.bind(store);
+    let lost = 1;
+    // The first completion's reply never comes (e.g. lost with a connection): its promise never settles.
+    store.complete = (...args) => (lost-- > 0 ? new Promise<boolean>(() => undefined) : complete(...args));
+    const errors: { message: string; fields: unknown }[] = [];
+    const logger: TaskLogger = {
+      ...silentLogger,
+      error: (message, fields) => errors.push({ message, fields }),
+    };
+    const { queue, worker, clock } = setup(store, null, 2, logger);
+    const { job } = await queue.enqueue(noop, { n: 1 }, { tenantId: TENANT });
+    worker.start();
+    await eventually(() => expect(ran).toBe(1));
+    // Within the two-lease grace the lease is renewed: the job stays running under attempt 1.
+    await clock.advance(5_000);
+    expect(await queue.get(TENANT, job.id)).toMatchObject({ status: "running", attempts: 1 });
+    expect(errors).toEqual([]);
+    // Past it the heartbeat gives up, the lease lapses, a reclaim retries the job (backoff 1 s) and the
+    // next poll runs it again.
+    await clock.advance(5_000);
+    await clock.advance(60_000);
+    const done = await waitForJob(queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
+    expect(done.attempts).toBe(2);
+    expect(ran).toBe(2);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/got no answer.*will be retried/)]);
+    expect(errors[0]?.fields).toMatchObject({ jobId: job.id, attempt: 1 });
+    expect(stats.completes).toBe(1);
   });
 });

@@ -9,11 +9,15 @@ export interface LeaseKeeperOptions {
   leaseMs: number;
   heartbeatMs: number;
   reclaimIntervalMs: number;
+  /** An outcome write unanswered this long after it was issued stops being heartbeated. */
+  outcomeWriteTimeoutMs: number;
   random: () => number;
   logger: TaskLogger;
   /** The attempts this worker holds right now. */
   runs: () => Iterable<JobRun>;
   leaseLost: (run: JobRun) => void;
+  /** The attempt's outcome write was unanswered for outcomeWriteTimeoutMs: its lease is let go. */
+  writeStalled: (run: JobRun) => void;
 }
 
 /**
@@ -31,6 +35,7 @@ export function startLeaseKeeping(options: LeaseKeeperOptions): () => void {
       // A settled attempt still holds its lease until its outcome is written; only one that was
       // cancelled or lost has nothing left to keep.
       if (run.stopReason === "cancelled" || run.stopReason === "lease_lost") continue;
+      if (stalled(run, now)) continue;
       store.extendLease(run.lease, leaseMs, now).then(
         (held) => {
           if (!held) options.leaseLost(run);
@@ -40,6 +45,20 @@ export function startLeaseKeeping(options: LeaseKeeperOptions): () => void {
       );
     }
   });
+
+  // Without this bound, a write whose answer never comes would keep its job `running` forever: the
+  // heartbeat covers in-flight outcome writes (so a slow store does not get finished jobs reclaimed).
+  const stalled = (run: JobRun, now: number): boolean => {
+    if (run.writingSince === undefined || now - run.writingSince <= options.outcomeWriteTimeoutMs)
+      return false;
+    logger.error("An outcome write got no answer; no longer renewing its lease, so the job will be retried", {
+      jobId: run.jobId,
+      attempt: run.attempt,
+      unansweredMs: now - run.writingSince,
+    });
+    options.writeStalled(run);
+    return true;
+  };
 
   let reclaiming = false;
   const stopReclaim = every(clock, options.reclaimIntervalMs, () => {

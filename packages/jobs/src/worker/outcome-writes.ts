@@ -9,7 +9,7 @@
  * instead of piling up writes without bound.
  */
 export class OutcomeWrites<T> {
-  private inFlight = 0;
+  private readonly inFlight = new Set<T>();
   private readonly backlog: T[] = [];
   private backlogHead = 0;
   private idleWaiters: Array<() => void> = [];
@@ -24,12 +24,12 @@ export class OutcomeWrites<T> {
 
   /** Unanswered writes plus those waiting for room. */
   get pending(): number {
-    return this.inFlight + this.backlog.length - this.backlogHead;
+    return this.inFlight.size + this.backlog.length - this.backlogHead;
   }
 
   /** Writes now if there is room (calling `issued` before returning), else once an earlier write is answered. */
   submit(item: T): void {
-    if (this.inFlight < this.limit) this.start(item);
+    if (this.inFlight.size < this.limit) this.start(item);
     else this.backlog.push(item);
   }
 
@@ -39,16 +39,25 @@ export class OutcomeWrites<T> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Gives up on an item's write in flight (its answer is overdue): its room comes back now and its
+   * answer, should it still come, is ignored. Items not in flight are left alone.
+   */
+  abandon(item: T): void {
+    this.answered(item);
+  }
+
   private start(item: T): void {
-    this.inFlight += 1;
+    this.inFlight.add(item);
     // `write` must not reject, but if it does anyway (a logger that throws), the room must still come
-    // back: a lost decrement would hold the slot forever and, after `limit` of them, stop the worker.
-    this.write(item).then(this.answered, this.answered);
+    // back: a lost answer would hold the slot forever and, after `limit` of them, stop the worker.
+    const answered = () => this.answered(item);
+    this.write(item).then(answered, answered);
     this.issued(item);
   }
 
-  private readonly answered = (): void => {
-    this.inFlight -= 1;
+  private answered(item: T): void {
+    if (!this.inFlight.delete(item)) return;
     if (this.backlogHead < this.backlog.length) {
       const next = this.backlog[this.backlogHead] as T;
       this.backlog[this.backlogHead] = undefined as T;
@@ -58,10 +67,10 @@ export class OutcomeWrites<T> {
         this.backlogHead = 0;
       }
       this.start(next);
-    } else if (this.inFlight === 0 && this.idleWaiters.length > 0) {
+    } else if (this.inFlight.size === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
-  };
+  }
 }

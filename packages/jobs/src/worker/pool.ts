@@ -14,6 +14,13 @@ import { DeadlineTimer, every } from "./timer.js";
 export type { Worker, WorkerOptions } from "./options.js";
 
 /**
+ * A settled attempt whose outcome is still unwritten this many leases later is given up on: its lease
+ * is no longer renewed, so the job is reclaimed and runs again. A slow store gets this much grace; a
+ * write whose answer never comes (a reply lost by the connection) no longer pins the job as running.
+ */
+export const STALLED_WRITE_LEASES = 2;
+
+/**
  * Claims jobs into `concurrency` slots and runs their handlers. A slot is held from the claim until the
  * attempt's outcome write is issued (outcome-writes.ts), so at most `concurrency` handlers run at once
  * and at most `concurrency` outcome writes are unanswered.
@@ -85,10 +92,12 @@ class WorkerPool implements Worker, RunHost {
         leaseMs: settings.leaseMs,
         heartbeatMs: settings.heartbeatMs,
         reclaimIntervalMs: settings.reclaimIntervalMs,
+        outcomeWriteTimeoutMs: settings.leaseMs * STALLED_WRITE_LEASES,
         random: settings.random,
         logger: this.logger,
         runs: () => this.heldLeases(),
         leaseLost: (run) => this.leaseLost(run),
+        writeStalled: (run) => this.writeStalled(run),
       }),
     );
     this.claimer.schedule();
@@ -140,9 +149,20 @@ class WorkerPool implements Worker, RunHost {
   }
 
   private readonly write = (run: JobRun): Promise<void> => {
+    run.writingSince = this.clock.now();
     this.writing.add(run);
     return recordOutcome(this, run).finally(() => this.writing.delete(run));
   };
+
+  /**
+   * The attempt's outcome write got no answer for STALLED_WRITE_LEASES leases: stop keeping its lease
+   * (the job is reclaimed and runs again) and give its room back, so later outcomes are written and
+   * stop() does not wait for an answer that will never come. A late answer changes nothing more here.
+   */
+  private writeStalled(run: JobRun): void {
+    if (!this.writing.delete(run)) return;
+    this.writes.abandon(run);
+  }
 
   private drained(): Promise<void> {
     if (this.runs.size === 0) return Promise.resolve();

@@ -45,6 +45,8 @@ export class JobRun implements TaskContext<unknown> {
   /** Once settled: whether the handler returned, and what it returned or threw (for the outcome write). */
   succeeded = false;
   outcome: unknown;
+  /** Clock time its outcome write was issued; the heartbeat gives up on a write unanswered far past it. */
+  writingSince: number | undefined;
   private controller: AbortController | undefined;
   private coalescer: ProgressCoalescer | undefined;
   private logger: TaskLogger | undefined;
