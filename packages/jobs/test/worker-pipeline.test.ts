@@ -229,3 +229,28 @@ describe("worker pool: outcome writes are pipelined with the next claim", () => 
     expect(stats.completes).toBe(1);
   });
 });
+
+describe("worker pool: lease keeping survives store calls that never answer", () => {
+  it("a reclaim whose answer never comes does not stop the worker reclaiming: after a lease it starts another (logged)", async () => {
+    const { store } = slowStore(null);
+    const reclaim = store.reclaimExpiredLeases.bind(store);
+    let lost = 1;
+    store.reclaimExpiredLeases = (...args) =>
+      lost-- > 0 ? new Promise<number>(() => undefined) : reclaim(...args);
+    const errors: string[] = [];
+    const logger: TaskLogger = { ...silentLogger, error: (message) => errors.push(message) };
+    const { queue, worker, clock } = setup(store, null, 1, logger);
+    const { job } = await queue.enqueue(noop, { n: 1 }, { tenantId: TENANT });
+    // A worker that died holding the job: its lease (3 s) lapses at t = 3 s.
+    await store.claim({ workerId: "dead", limit: 1, leaseMs: 3000, now: 0, types: ["noop"] });
+    worker.start();
+    // Reclaims every 1.5 s: the first (t = 1.5 s) hangs; the one at t = 6 s is the first past a lease.
+    await clock.advance(4_500);
+    expect((await queue.get(TENANT, job.id)).status).toBe("running");
+    await clock.advance(1_500);
+    expect(errors).toEqual([expect.stringMatching(/reclaim.*got no answer/)]);
+    await clock.advance(60_000);
+    const done = await waitForJob(queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
+    expect(done.attempts).toBe(2);
+  });
+});

@@ -60,11 +60,19 @@ export function startLeaseKeeping(options: LeaseKeeperOptions): () => void {
     return true;
   };
 
-  let reclaiming = false;
+  // One reclaim at a time; but one whose answer never comes must not end this worker's reclaiming for
+  // good (each reclaim re-checks every lease in one script, so an overlapping one is harmless).
+  let reclaimingSince: number | undefined;
   const stopReclaim = every(clock, options.reclaimIntervalMs, () => {
-    if (reclaiming) return;
-    reclaiming = true;
     const now = clock.now();
+    if (reclaimingSince !== undefined) {
+      if (now - reclaimingSince <= leaseMs) return;
+      logger.error("A reclaim of expired leases got no answer; starting another", {
+        unansweredMs: now - reclaimingSince,
+      });
+    }
+    const since = now;
+    reclaimingSince = since;
     const retryAt = (job: { type: string; attempts: number }) =>
       now + backoffDelay(job.attempts, queue.task(job.type)?.backoff, options.random);
     store
@@ -76,7 +84,7 @@ export function startLeaseKeeping(options: LeaseKeeperOptions): () => void {
         (error: unknown) => logger.error("Reclaiming expired leases failed", { error: String(error) }),
       )
       .finally(() => {
-        reclaiming = false;
+        if (reclaimingSince === since) reclaimingSince = undefined;
       });
   });
 
