@@ -3,6 +3,7 @@ import { afterAll, afterEach, expect, it, vi } from "vitest";
 import { createPostgresStore, enqueueInTransaction, type PostgresJobStore } from "../src/postgres/index.js";
 import type { JobEvent, JobRecord, Lease } from "../src/types.js";
 import { DAY, eventually, newJob, T0, TYPE } from "./conformance/harness.js";
+import { drainWithRacingClaimers } from "./support/racing-claims.js";
 import { describeIfService, POSTGRES_URL, pgAvailable, uniqueSchemaName } from "./support/services.js";
 
 // What the conformance suite cannot see: several processes on one schema, NOTIFY across them, the
@@ -56,22 +57,7 @@ describeIfService("postgres store", available, () => {
     const schema = uniqueSchemaName();
     const stores = [await open(schema), await open(schema), await open(schema), await open(schema)];
     await stores[0]!.enqueueMany(Array.from({ length: 400 }, () => newJob()));
-    const claimedBy = new Map<string, number>();
-    await Promise.all(
-      stores.map(async (store, n) => {
-        for (;;) {
-          const jobs = await store.claim({
-            workerId: `w${n}`,
-            limit: 7,
-            leaseMs: 60_000,
-            now: T0,
-            types: [TYPE],
-          });
-          if (jobs.length === 0) return;
-          for (const job of jobs) claimedBy.set(job.id, (claimedBy.get(job.id) ?? 0) + 1);
-        }
-      }),
-    );
+    const claimedBy = await drainWithRacingClaimers(stores, TYPE, T0);
     expect(claimedBy.size).toBe(400);
     expect([...claimedBy.values()].every((times) => times === 1)).toBe(true);
   });
