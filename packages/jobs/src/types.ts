@@ -53,6 +53,12 @@ export interface JobRecord {
   finishedAt: number | null;
   /** Terminal jobs are deleted by the retention sweeper after this time. */
   expiresAt: number | null;
+  /** Higher runs first; 0 by default. See docs/jobs/priorities-and-fairness.md. */
+  priority: number;
+  /** The task's concurrency key for this job (set when the task declares `concurrency`), else null. */
+  concurrencyKey: string | null;
+  /** The task's rate-limit bucket for this job (set when the task declares `rateLimit`), else null. */
+  rateKey: string | null;
 }
 
 /** Identifies one attempt held by one worker: writes naming a stale lease are rejected. */
@@ -72,6 +78,26 @@ export interface NewJob {
   now: number;
   idempotencyKey?: string | null;
   dedupeKey?: string | null;
+  /** Whole number 0–{@link MAX_PRIORITY}, higher first. Default 0. */
+  priority?: number;
+  /** Counted against `ClaimRequest.limits[type].concurrency` while the job runs. */
+  concurrencyKey?: string | null;
+  /** Counted against `ClaimRequest.limits[type].rate` when the job starts. */
+  rateKey?: string | null;
+}
+
+/** The highest priority a job may have (the lowest is 0). */
+export const MAX_PRIORITY = 1000;
+
+/**
+ * What a task declares about how many of its jobs may run (see {@link ClaimRequest.limits}). Keys
+ * are counted per job type: the same key under two tasks is two separate counters.
+ */
+export interface TypeLimits {
+  /** At most this many jobs of the type with one `concurrencyKey` are running at once (running = status running, lease expired or not, until reclaimed). */
+  concurrency?: number;
+  /** At most `max` jobs of the type with one `rateKey` start in any window of `perMs` (a sliding window: (now - perMs, now]). */
+  rate?: { max: number; perMs: number };
 }
 
 export interface EnqueueResult {
@@ -88,6 +114,36 @@ export interface ClaimRequest {
   now: number;
   /** Only these job types (the tasks this worker knows). */
   types: readonly string[];
+  /**
+   * The limits of the types that declare some. A job whose type has no entry here (or whose key is
+   * null) is claimed without counting. With limits, a job is claimed only if, counting the jobs this
+   * same claim takes:
+   * - concurrency: running jobs of (type, concurrencyKey) < limits[type].concurrency;
+   * - rate: jobs of (type, rateKey) started in (now - perMs, now] < max, and the bucket is not
+   *   blocked (`blockRateKey`) past now. Each start of such a job is recorded at `now`.
+   * A job over a limit stays pending, untouched (no attempt used), and the claim goes on to the next
+   * candidate in order, so a saturated key never holds back another key's jobs.
+   */
+  limits?: Readonly<Record<string, TypeLimits>>;
+}
+
+/**
+ * A cron schedule, stored so that every process shares it and it survives restarts. `name` is unique
+ * in the store. The engine (not the store) computes fire times; the store keeps `lastFireAt`.
+ */
+export interface ScheduleRecord {
+  name: string;
+  task: string;
+  cron: string;
+  /** IANA time zone the cron expression is read in; null = UTC. */
+  timezone: string | null;
+  input: Json;
+  tenantId: string;
+  paused: boolean;
+  /** The last fire time a job was enqueued for (epoch ms), null before the first. */
+  lastFireAt: number | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface ListQuery {
@@ -130,6 +186,20 @@ export interface JobEvent {
 export type JobEventListener = (event: JobEvent) => void;
 export type Unsubscribe = () => void;
 
+/**
+ * How a store orders jobs of one priority (a store option, `fairness`, default "tenant"):
+ * - "tenant": fair share. Each job gets a place in its tenant's line, and the claim takes the
+ *   tenants' lines round-robin: a job enqueued by a tenant with nothing pending is claimed after at
+ *   most one job of each tenant already waiting (so a 100,000-job backlog of one tenant delays
+ *   another's new job by a claim or two, not by the backlog). Within a tenant, enqueue order. Rules:
+ *   (1) the k-th pending job of a tenant runs before the (k+1)-th of any tenant; (2) a tenant that
+ *   had nothing pending gets no credit and no debt for what it ran before. A delayed job or a retry
+ *   is placed in its tenant's line either when enqueued or when it becomes due (store's choice);
+ *   either way jobs that are not due yet must not slow the claim of those that are.
+ * - "fifo": earliest runAt first, then enqueue order (strict order, for single-tenant apps).
+ */
+export type Fairness = "tenant" | "fifo";
+
 export interface StoreCapabilities {
   /** Jobs survive a restart of the process. */
   durable: boolean;
@@ -159,7 +229,12 @@ export interface JobStore {
   init(): Promise<void>;
   enqueue(job: NewJob): Promise<EnqueueResult>;
   enqueueMany(jobs: readonly NewJob[]): Promise<EnqueueResult[]>;
-  /** Atomically moves up to `limit` due pending jobs to running under a new lease; oldest runAt first. */
+  /**
+   * Atomically moves up to `limit` due pending jobs to running under a new lease, in this order
+   * (see {@link Fairness}): priority, highest first; then, with fairness "tenant" (the default),
+   * round-robin across the tenants that have due jobs; with "fifo", earliest runAt; ties in enqueue
+   * order. Jobs over a limit of `request.limits` are skipped (left pending). Returns them in order.
+   */
   claim(request: ClaimRequest): Promise<JobRecord[]>;
   extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean>;
   updateProgress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean>;
@@ -199,6 +274,28 @@ export interface JobStore {
   ): Promise<number>;
   /** Deletes up to `limit` terminal jobs whose expiresAt <= cutoff; returns how many. */
   deleteExpired(cutoff: number, limit: number): Promise<number>;
+  /**
+   * Blocks the rate bucket (type, key) until `until` (keeps a later block already there): no job of
+   * the type with that rateKey is claimed before then. The worker calls it when a handler of a task
+   * with a rate limit throws RetryAfterError, so a provider's 429 slows every job on that key.
+   */
+  blockRateKey(type: string, key: string, until: number): Promise<void>;
+  /**
+   * Inserts the schedule, or replaces its task, cron, timezone, input and tenantId (keeping
+   * `paused`, `lastFireAt` and `createdAt`) when one with the name exists. Returns what is stored.
+   */
+  saveSchedule(schedule: Omit<ScheduleRecord, "paused" | "lastFireAt" | "updatedAt">, now: number): Promise<ScheduleRecord>;
+  /** Returns false if there was none with the name. */
+  deleteSchedule(name: string): Promise<boolean>;
+  /** Every schedule, by name. */
+  listSchedules(): Promise<ScheduleRecord[]>;
+  /** Pauses or resumes one; null if unknown. */
+  setSchedulePaused(name: string, paused: boolean, now: number): Promise<ScheduleRecord | null>;
+  /**
+   * Compare-and-set: sets lastFireAt = fireAt only if the stored lastFireAt is null or < fireAt.
+   * Returns true for the one caller that advanced it (several processes may race for one fire).
+   */
+  advanceSchedule(name: string, fireAt: number, now: number): Promise<boolean>;
   subscribe(listener: JobEventListener): Unsubscribe;
   close(): Promise<void>;
 }
