@@ -195,7 +195,8 @@ export type Unsubscribe = () => void;
  *   (1) the k-th pending job of a tenant runs before the (k+1)-th of any tenant; (2) a tenant that
  *   had nothing pending gets no credit and no debt for what it ran before. A delayed job or a retry
  *   is placed in its tenant's line either when enqueued or when it becomes due (store's choice);
- *   either way jobs that are not due yet must not slow the claim of those that are.
+ *   either way jobs that are not due yet must not slow the claim of those that are. A released job
+ *   (graceful shutdown) keeps its place.
  * - "fifo": earliest runAt first, then enqueue order (strict order, for single-tenant apps).
  */
 export type Fairness = "tenant" | "fifo";

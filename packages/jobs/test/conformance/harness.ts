@@ -1,12 +1,15 @@
 import { afterEach, beforeEach } from "vitest";
 import { newJobId } from "../../src/ids.js";
-import type { JobEvent, JobStore, Lease, NewJob } from "../../src/types.js";
+import type { Fairness, JobEvent, JobStore, Lease, NewJob } from "../../src/types.js";
 
 export interface StoreConformanceOptions {
   /** Shown in the test names, e.g. "sqlite". */
   name: string;
-  /** A fresh, isolated store for one test (own schema / key prefix / file). `init()` is called for you. */
-  createStore: () => Promise<JobStore>;
+  /**
+   * A fresh, isolated store for one test (own schema / key prefix / file). `init()` is called for you.
+   * `options.fairness` must reach the store's own option of that name (tests of "fifo" order pass it).
+   */
+  createStore: (options?: StoreVariant) => Promise<JobStore>;
   /** Tears down what createStore made (drop the schema, delete keys). `close()` is called for you first. */
   destroyStore?: (store: JobStore) => Promise<void>;
   /** Set (to the reason) when the store's service is not reachable: every test is then skipped. */
@@ -33,8 +36,15 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
   };
 }
 
+/** Store options the suite varies. */
+export interface StoreVariant {
+  fairness?: Fairness;
+}
+
 export interface StoreHarness {
   readonly store: JobStore;
+  /** Another fresh store with these options, initialised, closed and destroyed after the test. */
+  variant(options: StoreVariant): Promise<JobStore>;
   /** Runs `fn` after the test, before the store is closed (stop workers, unsubscribe). */
   defer(fn: () => unknown): void;
 }
@@ -57,6 +67,15 @@ export function useStore(options: StoreConformanceOptions): StoreHarness {
     await options.destroyStore?.(store);
   });
   return {
+    async variant(variant) {
+      const store = await options.createStore(variant);
+      await store.init();
+      cleanups.push(async () => {
+        await store.close();
+        await options.destroyStore?.(store);
+      });
+      return store;
+    },
     get store() {
       if (current === undefined) throw new Error("The store is only available inside a test.");
       return current;

@@ -5,16 +5,18 @@ import { engineControlTests } from "./engine-control.js";
 import { engineRunTests } from "./engine-run.js";
 import { enqueueAndReadTests } from "./enqueue.js";
 import { eventTests } from "./events.js";
-import { type StoreConformanceOptions, useStore } from "./harness.js";
+import { type StoreConformanceOptions, type StoreVariant, useStore } from "./harness.js";
 import { keyTests } from "./keys.js";
 import { leaseTests } from "./lease.js";
 import { listTests } from "./list.js";
 import { manageTests } from "./manage.js";
 import { progressTests } from "./progress.js";
+import { queueControlTests } from "./queue-control.js";
 import { retentionTests } from "./retention.js";
 import { failureTests } from "./retry.js";
+import { scheduleStoreTests } from "./schedules.js";
 
-export type { StoreConformanceOptions };
+export type { StoreConformanceOptions, StoreVariant };
 
 /**
  * THE store conformance suite: every JobStore passes the same tests, called once per store:
@@ -43,5 +45,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     eventTests(h);
     engineRunTests(h);
     engineControlTests(h);
+    queueControlTests(h);
+    scheduleStoreTests(h);
   });
 }
