@@ -1,16 +1,19 @@
-/** A pending job's place in line: earliest `runAt` first, then enqueue order. */
+/**
+ * A pending job's place in line: lowest `rank` first (its runAt while delayed, its fair round once
+ * due), then enqueue order.
+ */
 export interface QueueEntry<T> {
-  runAt: number;
+  rank: number;
   seq: number;
   value: T;
 }
 
-function before<T>(a: QueueEntry<T>, b: QueueEntry<T>): boolean {
-  return a.runAt < b.runAt || (a.runAt === b.runAt && a.seq < b.seq);
+export function before<T>(a: QueueEntry<T>, b: QueueEntry<T>): boolean {
+  return a.rank < b.rank || (a.rank === b.rank && a.seq < b.seq);
 }
 
 /** A binary min-heap of pending jobs. Removal is lazy: the store skips entries that went stale. */
-export class RunAtHeap<T> {
+export class RankHeap<T> {
   private readonly items: QueueEntry<T>[] = [];
 
   get size(): number {

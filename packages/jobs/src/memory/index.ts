@@ -1,9 +1,9 @@
 import type { JobStore } from "../types.js";
-import { MemoryJobStore } from "./store.js";
+import { MemoryJobStore, type MemoryStoreOptions } from "./store.js";
 
 /** An in-process store for tests and demos: fast, not durable, events only within this process. */
-export function createMemoryStore(): JobStore {
-  return new MemoryJobStore();
+export function createMemoryStore(options: MemoryStoreOptions = {}): JobStore {
+  return new MemoryJobStore(options);
 }
 
-export { MemoryJobStore };
+export { MemoryJobStore, type MemoryStoreOptions };

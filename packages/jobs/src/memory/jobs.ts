@@ -1,5 +1,5 @@
 import { transition } from "../state.js";
-import type { Lease } from "../types.js";
+import type { Fairness, Lease } from "../types.js";
 import { KeyIndex } from "./keys.js";
 import { Listeners } from "./listeners.js";
 import { PendingIndex } from "./pending-index.js";
@@ -14,9 +14,13 @@ import type { StoredJob } from "./record.js";
 export class MemoryJobs {
   readonly all = new Map<string, StoredJob>();
   readonly running = new Map<string, StoredJob>();
-  readonly pending = new PendingIndex();
+  readonly pending: PendingIndex;
   readonly keys = new KeyIndex();
   readonly listeners = new Listeners();
+
+  constructor(fairness: Fairness) {
+    this.pending = new PendingIndex(fairness);
+  }
 
   /** The running job `lease` names, if the lease still holds. */
   held(lease: Lease): StoredJob | undefined {
@@ -38,7 +42,10 @@ export class MemoryJobs {
     return job !== undefined && job.tenantId === tenantId ? job : undefined;
   }
 
-  /** Running → pending again (a retry or a release): lease cleared, back in line at `runAt`. */
+  /**
+   * Running → pending again: a retry goes back in line at `runAt` (a new place, given when due), a
+   * release (shutdown) to the place it had.
+   */
   scheduleRetry(job: StoredJob, event: "retry_scheduled" | "release", runAt: number, now: number): void {
     job.status = transition(job.status, event);
     job.runAt = runAt;
@@ -46,7 +53,8 @@ export class MemoryJobs {
     job.leaseExpiresAt = null;
     job.updatedAt = now;
     this.running.delete(job.id);
-    this.pending.push(job, now);
+    if (event === "release") this.pending.putBack(job);
+    else this.pending.push(job, now);
   }
 
   /** Bookkeeping shared by every move into a terminal status (the caller sets the status). */

@@ -1,26 +1,22 @@
-import { type QueueEntry, RunAtHeap } from "./heap.js";
-
-const before = <T>(a: QueueEntry<T>, b: QueueEntry<T>) =>
-  a.runAt < b.runAt || (a.runAt === b.runAt && a.seq < b.seq);
+import { before, type QueueEntry, RankHeap } from "./heap.js";
 
 /**
- * The pending jobs of one type, earliest runAt first. Almost every job is enqueued due now, in order,
- * so those go to an append-only FIFO (O(1), sequential memory); only out-of-order entries — delayed
- * jobs, retries, released jobs — go to a heap. Popping a 300k-entry heap cost more than the rest of
- * a claim; the FIFO keeps the common case flat.
+ * One line of pending jobs, lowest rank first. Almost every job joins its line in order (a tenant's
+ * rounds only grow), so those go to an append-only FIFO (O(1), sequential memory); only out-of-order
+ * entries — released jobs going back to their place — go to a heap. Popping a 300k-entry heap cost
+ * more than the rest of a claim; the FIFO keeps the common case flat.
  */
 export class PendingQueue<T> {
   private fifo: QueueEntry<T>[] = [];
   private head = 0;
-  private readonly heap = new RunAtHeap<T>();
+  private readonly heap = new RankHeap<T>();
+  private highest = 0;
 
-  /** `now` routes it: due and not earlier than the FIFO's tail → FIFO, else the heap. */
-  push(entry: QueueEntry<T>, now: number): void {
+  /** Not earlier than the FIFO's tail → FIFO, else the heap. */
+  push(entry: QueueEntry<T>): void {
+    if (this.empty || entry.rank > this.highest) this.highest = entry.rank;
     const tail = this.fifo[this.fifo.length - 1];
-    if (
-      entry.runAt <= now &&
-      (tail === undefined || this.head === this.fifo.length || !before(entry, tail))
-    ) {
+    if (tail === undefined || this.head === this.fifo.length || !before(entry, tail)) {
       if (this.head === this.fifo.length && this.head > 0) this.reset();
       this.fifo.push(entry);
     } else {
@@ -50,6 +46,15 @@ export class PendingQueue<T> {
       return first;
     }
     return this.heap.pop();
+  }
+
+  /** The highest rank pushed since the line was last empty (entries gone stale included). */
+  get maxRank(): number | undefined {
+    return this.empty ? undefined : this.highest;
+  }
+
+  get empty(): boolean {
+    return this.head === this.fifo.length && this.heap.size === 0;
   }
 
   private reset(): void {

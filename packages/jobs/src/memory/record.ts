@@ -4,6 +4,8 @@ import type { JobRecord, NewJob } from "../types.js";
 export type StoredJob = JobRecord & {
   /** Matches the live heap entry while pending; -1 once deleted. Stale heap entries are skipped. */
   seq: number;
+  /** Its place in its tenant's line once due (see PendingIndex). */
+  round: number;
 };
 
 /** Callers get copies, so they cannot change the store's state by mutating what they read. */
@@ -30,6 +32,9 @@ export function snapshot(job: StoredJob): JobRecord {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     expiresAt: job.expiresAt,
+    priority: job.priority,
+    concurrencyKey: job.concurrencyKey,
+    rateKey: job.rateKey,
   };
 }
 
@@ -57,6 +62,10 @@ export function newStoredJob(input: NewJob): StoredJob {
     startedAt: null,
     finishedAt: null,
     expiresAt: null,
+    priority: input.priority ?? 0,
+    concurrencyKey: input.concurrencyKey ?? null,
+    rateKey: input.rateKey ?? null,
     seq: 0,
+    round: 0,
   };
 }

@@ -4,6 +4,7 @@ import type {
   ClaimRequest,
   EnqueueResult,
   FailOptions,
+  Fairness,
   JobErrorInfo,
   JobEventListener,
   JobRecord,
@@ -14,13 +15,25 @@ import type {
   ListPage,
   ListQuery,
   NewJob,
+  ScheduleRecord,
   StoreCapabilities,
   Unsubscribe,
 } from "../types.js";
 import { MemoryJobs } from "./jobs.js";
+import { ClaimGate, RateBuckets } from "./limits.js";
 import { countJobs, listJobs } from "./list.js";
 import { cancelJob, deleteExpired, deleteJob, reclaimExpired, retryJob } from "./manage.js";
-import { newStoredJob, snapshot } from "./record.js";
+import { SKIP, TAKE, TAKE_AND_STOP } from "./pending-index.js";
+import { newStoredJob, type StoredJob, snapshot } from "./record.js";
+import { MemorySchedules } from "./schedules.js";
+
+export interface MemoryStoreOptions {
+  /** How jobs of one priority are ordered: "tenant" (fair share, the default) or "fifo". */
+  fairness?: Fairness;
+}
+
+/** How many over-the-limit jobs one limited claim passes over before it gives up for this round. */
+const MAX_SKIPS_PER_CLAIM = 10_000;
 
 /**
  * The reference JobStore: everything in process memory, events delivered synchronously. Jobs die with
@@ -35,7 +48,13 @@ export class MemoryJobStore implements JobStore {
     transactionalEnqueue: false,
   };
 
-  private readonly jobs = new MemoryJobs();
+  private readonly jobs: MemoryJobs;
+  private readonly rates = new RateBuckets();
+  private readonly schedules = new MemorySchedules();
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.jobs = new MemoryJobs(options.fairness ?? "tenant");
+  }
 
   async init(): Promise<void> {}
 
@@ -53,24 +72,38 @@ export class MemoryJobStore implements JobStore {
 
   async claim(request: ClaimRequest): Promise<JobRecord[]> {
     const claimed: JobRecord[] = [];
-    const { types, now } = request;
-    const { pending, running, listeners } = this.jobs;
-    while (claimed.length < request.limit) {
-      const job = pending.takeDue(types, now);
-      if (job === undefined) break;
-      job.status = transition(job.status, "claim");
-      job.attempts += 1;
-      job.leaseOwner = request.workerId;
-      job.leaseExpiresAt = now + request.leaseMs;
-      job.startedAt = now;
-      job.updatedAt = now;
-      // A new attempt starts its progress afresh (monotonic within an attempt).
-      job.progress = 0;
-      running.set(job.id, job);
+    const { types, now, limit, limits } = request;
+    if (limit <= 0) return claimed;
+    const start = (job: StoredJob) => {
+      this.start(job, request);
       claimed.push(snapshot(job));
-      listeners.emit("started", job);
+      return claimed.length >= limit ? TAKE_AND_STOP : TAKE;
+    };
+    if (limits === undefined || !types.some((type) => limits[type] !== undefined)) {
+      this.jobs.pending.walk(types, now, 0, start);
+      return claimed;
     }
+    const gate = new ClaimGate(limits, this.jobs.running, this.rates, now);
+    this.jobs.pending.walk(types, now, MAX_SKIPS_PER_CLAIM, (job) => {
+      if (!gate.admits(job)) return SKIP;
+      gate.taken(job);
+      return start(job);
+    });
     return claimed;
+  }
+
+  private start(job: StoredJob, request: ClaimRequest): void {
+    const { now } = request;
+    job.status = transition(job.status, "claim");
+    job.attempts += 1;
+    job.leaseOwner = request.workerId;
+    job.leaseExpiresAt = now + request.leaseMs;
+    job.startedAt = now;
+    job.updatedAt = now;
+    // A new attempt starts its progress afresh (monotonic within an attempt).
+    job.progress = 0;
+    this.jobs.running.set(job.id, job);
+    this.jobs.listeners.emit("started", job);
   }
 
   async extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean> {
@@ -174,6 +207,33 @@ export class MemoryJobStore implements JobStore {
 
   async deleteExpired(cutoff: number, limit: number): Promise<number> {
     return deleteExpired(this.jobs, cutoff, limit);
+  }
+
+  async blockRateKey(type: string, key: string, until: number): Promise<void> {
+    this.rates.block(type, key, until);
+  }
+
+  async saveSchedule(
+    schedule: Parameters<JobStore["saveSchedule"]>[0],
+    now: number,
+  ): Promise<ScheduleRecord> {
+    return this.schedules.save(schedule, now);
+  }
+
+  async deleteSchedule(name: string): Promise<boolean> {
+    return this.schedules.delete(name);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return this.schedules.list();
+  }
+
+  async setSchedulePaused(name: string, paused: boolean, now: number): Promise<ScheduleRecord | null> {
+    return this.schedules.setPaused(name, paused, now);
+  }
+
+  async advanceSchedule(name: string, fireAt: number, now: number): Promise<boolean> {
+    return this.schedules.advance(name, fireAt, now);
   }
 
   subscribe(listener: JobEventListener): Unsubscribe {
