@@ -22,6 +22,14 @@ export {
   type QueueOptions,
   type TaskRef,
 } from "./queue.js";
+export {
+  dueFireAt,
+  fireDueSchedules,
+  fireKey,
+  type ScheduleInfo,
+  type ScheduleOptions,
+  startScheduler,
+} from "./schedules.js";
 export { canTransition, JOB_TRANSITION_EVENTS, type JobTransitionEvent, transition } from "./state.js";
 export { type Sweeper, type SweeperOptions, startSweeper } from "./sweeper.js";
 export {
@@ -40,9 +48,8 @@ export {
   type ClaimRequest,
   type Clock,
   type EnqueueResult,
-  type Fairness,
   type FailOptions,
-  MAX_PRIORITY,
+  type Fairness,
   JOB_STATUSES,
   type JobErrorInfo,
   type JobEvent,
@@ -52,9 +59,11 @@ export {
   type JobStatus,
   type JobStore,
   type Json,
+  type KeyContext,
   type Lease,
   type ListPage,
   type ListQuery,
+  MAX_PRIORITY,
   type NewJob,
   type ScheduleRecord,
   type StandardSchemaV1,
@@ -62,8 +71,8 @@ export {
   type TaskContext,
   type TaskDefinition,
   type TaskLogger,
-  type TypeLimits,
   TERMINAL_STATUSES,
+  type TypeLimits,
   type Unsubscribe,
 } from "./types.js";
 export { createWorker, type Worker, type WorkerOptions } from "./worker/pool.js";

@@ -2,7 +2,14 @@ import { systemClock } from "./clock.js";
 import { isJobsError, JobsError } from "./errors.js";
 import { newJobId } from "./ids.js";
 import { EventHub } from "./queue-events.js";
-import { type AnyTask, maxAttemptsOf, validateInput } from "./task.js";
+import {
+  describeSchedule,
+  type ScheduleInfo,
+  type ScheduleOptions,
+  skipMissedFires,
+  validateSchedule,
+} from "./schedules.js";
+import { type AnyTask, checkPriority, keysOf, limitsOf, maxAttemptsOf, validateInput } from "./task.js";
 import type {
   Clock,
   EnqueueResult,
@@ -14,6 +21,7 @@ import type {
   ListQuery,
   NewJob,
   StandardSchemaV1,
+  TypeLimits,
   Unsubscribe,
 } from "./types.js";
 
@@ -39,6 +47,8 @@ export interface EnqueueOptions {
   delayMs?: number;
   /** Overrides the task's own dedupeKey(input). */
   dedupeKey?: string | null;
+  /** Whole number 0–1000, higher runs first; overrides the task's `priority` (default 0). */
+  priority?: number;
 }
 
 /** A task object (what it accepts is inferred from its schema's input type) or its name. */
@@ -50,6 +60,8 @@ export interface Queue {
   readonly retentionMs: number;
   /** The names of the tasks this queue can run: what its workers claim. */
   readonly taskNames: readonly string[];
+  /** The concurrency and rate limits its tasks declare, by task name (undefined when none does). */
+  readonly limits: Readonly<Record<string, TypeLimits>> | undefined;
   task(name: string): AnyTask | undefined;
   init(): Promise<void>;
   enqueue<I>(task: TaskRef<I>, input: I, options: EnqueueOptions): Promise<EnqueueResult>;
@@ -68,6 +80,18 @@ export interface Queue {
   cancel(tenantId: string, id: string): Promise<JobRecord>;
   retry(tenantId: string, id: string): Promise<JobRecord>;
   delete(tenantId: string, id: string): Promise<void>;
+  /**
+   * Creates or replaces the cron schedule `name` (unique in the store; shared by every process, kept
+   * across restarts). Every process running a worker fires it: one job per fire time, whatever the
+   * number of processes. Throws (TypeError) on an invalid cron, an unknown time zone or task.
+   */
+  schedule(name: string, options: ScheduleOptions): Promise<ScheduleInfo>;
+  /** Removes the schedule; false if there was none. Jobs it already enqueued are not touched. */
+  unschedule(name: string): Promise<boolean>;
+  /** Every schedule, by name, with its next fire time. */
+  schedules(): Promise<ScheduleInfo[]>;
+  /** Pauses (no fire while paused, none caught up on resume) or resumes one. Throws JobsError("not_found"). */
+  setSchedulePaused(name: string, paused: boolean): Promise<ScheduleInfo>;
   /** Changes to one job. */
   subscribe(jobId: string, listener: JobEventListener): Unsubscribe;
   /** Changes to every job. */
@@ -144,6 +168,15 @@ export function createQueue(options: QueueOptions): Queue {
   ): NewJob => {
     const dedupeKey =
       opts.dedupeKey !== undefined ? opts.dedupeKey : (task.dedupeKey?.(validated as never) ?? null);
+    const priority = opts.priority ?? task.priority ?? 0;
+    if (opts.priority !== undefined) {
+      try {
+        checkPriority(opts.priority, "priority");
+      } catch (error) {
+        throw new JobsError("invalid_input", (error as Error).message);
+      }
+    }
+    const keys = keysOf(task, validated, { tenantId: opts.tenantId });
     return {
       id: newId(),
       tenantId: opts.tenantId,
@@ -154,14 +187,18 @@ export function createQueue(options: QueueOptions): Queue {
       now,
       idempotencyKey: opts.idempotencyKey ?? null,
       dedupeKey,
+      priority,
+      concurrencyKey: keys.concurrencyKey,
+      rateKey: keys.rateKey,
     };
   };
 
-  return {
+  const queue: Queue = {
     store,
     clock,
     retentionMs,
     taskNames: [...tasks.keys()],
+    limits: limitsOf(tasks.values()),
     task: (name) => tasks.get(name),
     init: () => guarded(store, () => store.init()),
     async enqueue(ref, input, opts) {
@@ -209,6 +246,25 @@ export function createQueue(options: QueueOptions): Queue {
     async delete(tenantId, id) {
       if (!(await guarded(store, () => store.delete(tenantId, id)))) throw notFound(id);
     },
+    async schedule(name, options) {
+      const saving = validateSchedule(name, options, (task) => tasks.has(task));
+      const saved = await guarded(store, () =>
+        store.saveSchedule({ ...saving, createdAt: clock.now() }, clock.now()),
+      );
+      return describeSchedule(saved, clock.now());
+    },
+    unschedule: (name) => guarded(store, () => store.deleteSchedule(name)),
+    async schedules() {
+      const now = clock.now();
+      return (await guarded(store, () => store.listSchedules())).map((s) => describeSchedule(s, now));
+    },
+    async setSchedulePaused(name, paused) {
+      // Resuming first marks the fire times missed while paused as done, so none is caught up.
+      if (!paused) await guarded(store, () => skipMissedFires(queue, name));
+      const saved = await guarded(store, () => store.setSchedulePaused(name, paused, clock.now()));
+      if (saved === null) throw new JobsError("not_found", `Schedule "${name}" was not found.`);
+      return describeSchedule(saved, clock.now());
+    },
     subscribe: (jobId, listener) => events.forJob(jobId, listener),
     onEvent: (listener) => events.all(listener),
     async close() {
@@ -216,4 +272,5 @@ export function createQueue(options: QueueOptions): Queue {
       await store.close();
     },
   };
+  return queue;
 }

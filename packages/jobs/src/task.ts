@@ -1,5 +1,14 @@
 import { type InputIssue, JobsError } from "./errors.js";
-import type { BackoffOptions, Json, StandardSchemaV1, TaskContext, TaskDefinition } from "./types.js";
+import {
+  type BackoffOptions,
+  type Json,
+  type KeyContext,
+  MAX_PRIORITY,
+  type StandardSchemaV1,
+  type TaskContext,
+  type TaskDefinition,
+  type TypeLimits,
+} from "./types.js";
 
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
@@ -16,7 +25,17 @@ export interface AnyTask {
   readonly backoff?: BackoffOptions | undefined;
   readonly timeoutMs?: number | undefined;
   readonly dedupeKey?: ((input: never) => string | null) | undefined;
+  readonly priority?: number | undefined;
+  readonly concurrency?:
+    | { limit: number; key?: ((input: never, ctx: KeyContext) => string) | undefined }
+    | undefined;
+  readonly rateLimit?:
+    | { max: number; perMs: number; key?: ((input: never, ctx: KeyContext) => string) | undefined }
+    | undefined;
 }
+
+/** The rate bucket of a task whose rateLimit has no key: one bucket for the whole task. */
+export const TASK_RATE_BUCKET = "*";
 
 const TASK_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/i;
 
@@ -55,7 +74,81 @@ export function defineTask<S extends AnySchema, R extends Json>(definition: Task
   if (!Number.isInteger(retries) || retries < 0) {
     throw new TypeError(`Task "${definition.name}": retries must be a whole number ≥ 0, got ${retries}.`);
   }
+  if (definition.priority !== undefined)
+    checkPriority(definition.priority, `Task "${definition.name}": priority`);
+  const { concurrency, rateLimit } = definition;
+  if (concurrency !== undefined) {
+    positiveInteger(concurrency.limit, `Task "${definition.name}": concurrency.limit`);
+    if (concurrency.key !== undefined && typeof concurrency.key !== "function") {
+      throw new TypeError(
+        `Task "${definition.name}": concurrency.key must be a function (input, ctx) => string.`,
+      );
+    }
+  }
+  if (rateLimit !== undefined) {
+    positiveInteger(rateLimit.max, `Task "${definition.name}": rateLimit.max`);
+    positiveInteger(rateLimit.perMs, `Task "${definition.name}": rateLimit.perMs`);
+    if (rateLimit.key !== undefined && typeof rateLimit.key !== "function") {
+      throw new TypeError(
+        `Task "${definition.name}": rateLimit.key must be a function (input, ctx) => string.`,
+      );
+    }
+  }
   return Object.freeze({ ...definition });
+}
+
+/** Refuses a priority that is not a whole number 0–MAX_PRIORITY, naming `field` and the value. */
+export function checkPriority(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_PRIORITY) {
+    throw new TypeError(
+      `${field} must be a whole number from 0 to ${MAX_PRIORITY} (higher runs first), got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+function positiveInteger(value: unknown, field: string): void {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`${field} must be a whole number ≥ 1, got ${JSON.stringify(value)}.`);
+  }
+}
+
+/** The limits of the tasks that declare some, by task name; undefined when none does (the fast claim). */
+export function limitsOf(tasks: Iterable<AnyTask>): Record<string, TypeLimits> | undefined {
+  let limits: Record<string, TypeLimits> | undefined;
+  for (const task of tasks) {
+    if (task.concurrency === undefined && task.rateLimit === undefined) continue;
+    limits ??= {};
+    limits[task.name] = {
+      ...(task.concurrency ? { concurrency: task.concurrency.limit } : {}),
+      ...(task.rateLimit ? { rate: { max: task.rateLimit.max, perMs: task.rateLimit.perMs } } : {}),
+    };
+  }
+  return limits;
+}
+
+/** The concurrency and rate keys a new job of `task` gets. */
+export function keysOf(
+  task: AnyTask,
+  validated: unknown,
+  ctx: KeyContext,
+): { concurrencyKey: string | null; rateKey: string | null } {
+  const concurrencyKey =
+    task.concurrency === undefined ? null : (task.concurrency.key?.(validated as never, ctx) ?? ctx.tenantId);
+  const rateKey =
+    task.rateLimit === undefined ? null : (task.rateLimit.key?.(validated as never, ctx) ?? TASK_RATE_BUCKET);
+  for (const [field, key] of [
+    ["concurrency.key", concurrencyKey],
+    ["rateLimit.key", rateKey],
+  ] as const) {
+    if (key !== null && (typeof key !== "string" || key.length === 0 || key.length > 500)) {
+      throw new JobsError(
+        "invalid_input",
+        `Task "${task.name}": ${field} returned ${JSON.stringify(key)}; it must return a non-empty string of at most 500 characters.`,
+      );
+    }
+  }
+  return { concurrencyKey, rateKey };
 }
 
 export function maxAttemptsOf(task: AnyTask): number {

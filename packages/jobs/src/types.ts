@@ -285,7 +285,10 @@ export interface JobStore {
    * Inserts the schedule, or replaces its task, cron, timezone, input and tenantId (keeping
    * `paused`, `lastFireAt` and `createdAt`) when one with the name exists. Returns what is stored.
    */
-  saveSchedule(schedule: Omit<ScheduleRecord, "paused" | "lastFireAt" | "updatedAt">, now: number): Promise<ScheduleRecord>;
+  saveSchedule(
+    schedule: Omit<ScheduleRecord, "paused" | "lastFireAt" | "updatedAt">,
+    now: number,
+  ): Promise<ScheduleRecord>;
   /** Returns false if there was none with the name. */
   deleteSchedule(name: string): Promise<boolean>;
   /** Every schedule, by name. */
@@ -375,4 +378,22 @@ export interface TaskDefinition<I = unknown, R extends Json = Json> {
   timeoutMs?: number;
   /** A key under which only one job of this task is pending/running at a time (per tenant). */
   dedupeKey?: (input: I) => string | null;
+  /** The default priority of this task's jobs (whole number 0–1000, higher first). Default 0. */
+  priority?: number;
+  /**
+   * At most `limit` jobs of this task run at once per key, across every worker and process (default
+   * key: the tenant). A crashed worker's job counts until its lease is reclaimed.
+   */
+  concurrency?: { limit: number; key?: (input: I, ctx: KeyContext) => string };
+  /**
+   * At most `max` jobs of this task start per `perMs` (a sliding window) per key, across every
+   * process (default: one bucket for the task). A job over the limit stays pending, no attempt used.
+   * A handler's RetryAfterError blocks the job's bucket for its delay.
+   */
+  rateLimit?: { max: number; perMs: number; key?: (input: I, ctx: KeyContext) => string };
+}
+
+/** What a concurrency or rate key function is told besides the input. */
+export interface KeyContext {
+  tenantId: string;
 }

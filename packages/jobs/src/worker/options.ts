@@ -17,6 +17,10 @@ export interface WorkerOptions {
   logger?: TaskLogger;
   /** For backoff jitter; injectable for deterministic tests. */
   random?: () => number;
+  /** Fire the store's cron schedules from this worker (every process may; one job per fire). Default true. */
+  schedules?: boolean;
+  /** How often due schedules are looked for. Default 1000 ms. */
+  scheduleIntervalMs?: number;
 }
 
 export interface Worker {
@@ -42,6 +46,8 @@ export interface WorkerSettings {
   shutdownGraceMs: number;
   logger: TaskLogger;
   random: () => number;
+  schedules: boolean;
+  scheduleIntervalMs: number;
 }
 
 const consoleLogger: TaskLogger = {
@@ -69,5 +75,7 @@ export function workerSettings(options: WorkerOptions): WorkerSettings {
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     logger: options.logger ?? consoleLogger,
     random: options.random ?? Math.random,
+    schedules: options.schedules ?? true,
+    scheduleIntervalMs: options.scheduleIntervalMs ?? 1000,
   };
 }

@@ -1,4 +1,5 @@
 import type { Queue } from "../queue.js";
+import { startScheduler } from "../schedules.js";
 import { DEFAULT_TIMEOUT_MS } from "../task.js";
 import type { JobEvent, JobRecord, TaskLogger, Unsubscribe } from "../types.js";
 import { runAttempt } from "./attempt.js";
@@ -77,7 +78,9 @@ class WorkerPool implements Worker, RunHost {
 
   request(limit: number) {
     const { leaseMs } = this.settings;
-    return { workerId: this.id, limit, leaseMs, now: this.clock.now(), types: this.queue.taskNames };
+    const request = { workerId: this.id, limit, leaseMs, now: this.clock.now(), types: this.queue.taskNames };
+    const { limits } = this.queue;
+    return limits === undefined ? request : { ...request, limits };
   }
 
   start(): void {
@@ -100,6 +103,8 @@ class WorkerPool implements Worker, RunHost {
         writeStalled: (run) => this.writeStalled(run),
       }),
     );
+    if (settings.schedules)
+      this.stopTimers.push(startScheduler(queue, settings.scheduleIntervalMs, this.logger));
     this.claimer.schedule();
   }
 

@@ -1,3 +1,4 @@
+import { RetryAfterError } from "../errors.js";
 import type { Queue } from "../queue.js";
 import type { JobRecord, TaskLogger } from "../types.js";
 import { decideFailure } from "./outcome.js";
@@ -50,6 +51,14 @@ async function fail(context: OutcomeContext, run: JobRun): Promise<void> {
       type: run.job.type,
       error: decision.error.message,
     });
+  }
+  // A provider's "retry after" slows every job of the bucket, not only this one.
+  if (
+    run.outcome instanceof RetryAfterError &&
+    run.task.rateLimit !== undefined &&
+    run.job.rateKey !== null
+  ) {
+    await store.blockRateKey(run.job.type, run.job.rateKey, now + run.outcome.retryAfterMs);
   }
   const options =
     decision.retryAt === undefined ? { now, retentionMs } : { retryAt: decision.retryAt, now, retentionMs };

@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import { cancelTests } from "./cancel.js";
 import { claimTests } from "./claim.js";
 import { engineControlTests } from "./engine-control.js";
+import { engineQueueControlTests } from "./engine-queue-control.js";
 import { engineRunTests } from "./engine-run.js";
 import { enqueueAndReadTests } from "./enqueue.js";
 import { eventTests } from "./events.js";
@@ -47,5 +48,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     engineControlTests(h);
     queueControlTests(h);
     scheduleStoreTests(h);
+    engineQueueControlTests(h);
   });
 }
