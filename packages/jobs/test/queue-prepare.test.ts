@@ -43,6 +43,9 @@ describe("queue.prepare: the job enqueue would insert, for a store that inserts 
       now: 1_000_000,
       idempotencyKey: "k",
       dedupeKey: "company:7",
+      priority: 0,
+      concurrencyKey: null,
+      rateKey: null,
     });
     expect(await store.get("t1", job.id)).toBeNull();
     // The store accepts it as it is: what enqueue would have stored.
