@@ -1,4 +1,5 @@
 import { type DecimalSeparator, parseMoney } from "../money.js";
+import { CREDIT_MARKS, DEBIT_MARKS } from "./lexicon.js";
 import type { ColumnMapping } from "./types.js";
 
 export type RowAmount =
@@ -14,9 +15,6 @@ export type RowAmount =
     }
   | { kind: "empty" }
   | { kind: "invalid"; column: number; message: string };
-
-const CREDIT_MARKS = new Set(["cr", "c", "h", "haben", "credit", "gutschrift", "bij", "in", "abono"]);
-const DEBIT_MARKS = new Set(["dr", "d", "s", "soll", "debit", "lastschrift", "af", "out", "cargo"]);
 
 /** The signed amount of a record from a single amount column or debit/credit columns. */
 export function readAmount(fields: string[], mapping: ColumnMapping, decimal: DecimalSeparator): RowAmount {

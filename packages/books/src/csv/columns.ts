@@ -1,84 +1,10 @@
 /**
- * Recognising columns by their header text, in the languages of the exports we see
- * (English, German, Spanish, French, Italian, Dutch, Portuguese, Scandinavian).
+ * Recognising columns by their header text (the words live in lexicon.ts), and resolving a
+ * caller's explicit mapping against a header.
  */
 import { CsvFormatError } from "./errors.js";
+import { HEADER_RULES, type HeaderRole } from "./lexicon.js";
 import type { ColumnMapping, ColumnMappingInput, ColumnRef } from "./types.js";
-
-type Role =
-  | "date"
-  | "description"
-  | "payee"
-  | "amount"
-  | "debit"
-  | "credit"
-  | "category"
-  | "marker"
-  | "other";
-
-// Order matters: the first rule that matches a header decides its role, so the specific
-// ("value date", "balance") come before the general ("date", "amount").
-const RULES: Array<[Role, number, RegExp]> = [
-  [
-    "other",
-    0,
-    /\b(value date|valuta|wertstellung|fecha valor|date de valeur|data valuta|valutadatum|rentedatum)\b/,
-  ],
-  [
-    "other",
-    0,
-    /\b(balance|saldo|kontostand|solde|running ?balance|available|currency|wahrung|divisa|devise|konto|iban|bic|blz|bankleitzahl|account|cuenta|check ?number|status|reference number|mandat|glaubiger)/,
-  ],
-  [
-    "marker",
-    3,
-    /^(cr ?dr|dr ?cr|debit ?credit|credit ?debit|d ?c|c ?d|s ?h|soll ?haben|credit debit indicator|transaction type|type|indicator|af bij)$/,
-  ],
-  ["category", 3, /^(category|categorie|kategorie|categoria|categoria principal)$/],
-  ["category", 2, /\b(category|categorie|kategorie|categoria|subcategory)\b/],
-  [
-    "debit",
-    3,
-    /\b(debits?|withdrawals?|paid out|money out|soll|ausgang|ausgaben|belastung|lastschrift|cargos?|debe|retiros?|debito|uscite|addebiti|debet|outflow|spent|charge|charges)\b/,
-  ],
-  [
-    "credit",
-    3,
-    /\b(credits?|deposits?|paid in|money in|haben|eingang|einnahmen|gutschrift|abonos?|haber|ingresos?|credito|entrate|accrediti|inflow|received)\b/,
-  ],
-  [
-    "amount",
-    3,
-    /\b(amount|betrag|importe|montant|importo|valor|bedrag|belopp|belob|kwota|transaction amount|umsatz|summe|amt|sum)\b/,
-  ],
-  [
-    "date",
-    3,
-    /^(date|datum|fecha|data|dato|transaction date|trans date|txn date|booking date|buchungstag|buchungsdatum|fecha operacion|fecha de operacion|date operation|date de l operation|data operazione|transaktionsdatum|bokforingsdag|started date|transactiedatum)$/,
-  ],
-  ["date", 2, /\b(date|datum|fecha|data|dato|buchungstag|bokforingsdatum)\b/],
-  [
-    "payee",
-    3,
-    /\b(payee|beguenstigter|begunstigter|zahlungspflichtiger|empfanger|empfaenger|auftraggeber|merchant|counterparty|beneficiary|beneficiario|ordenante|recipient|payer|destinatario|comercio|name|naam|nom|nome)\b/,
-  ],
-  [
-    "description",
-    4,
-    /^(description|descripcion|descrizione|beschreibung|verwendungszweck|libelle|omschrijving)$/,
-  ],
-  [
-    "description",
-    3,
-    /^(description|desc|details|memo|narrative|narration|verwendungszweck|beschreibung|concepto|descripcion|libelle|libelle operation|causale|descrizione|omschrijving|particulars|transaction details|purpose|mitteilung)$/,
-  ],
-  [
-    "description",
-    2,
-    /\b(description|details|memo|narrative|verwendungszweck|buchungstext|beschreibung|text|concepto|libelle|omschrijving|remarks)\b/,
-  ],
-  ["description", 1, /\b(reference|notes?|transaction|vorgang|motivo|umsatzart|info)\b/],
-];
 
 /** Lower case, no accents, no punctuation, no "(SGD)"-style currency suffix. */
 export function normalizeHeader(text: string): string {
@@ -92,24 +18,25 @@ export function normalizeHeader(text: string): string {
     .trim();
 }
 
-function classify(header: string): { role: Role; priority: number } | null {
+/** The role a header names, with how sure the lexicon is (higher is surer), or null. */
+export function classifyHeader(header: string): { role: HeaderRole; priority: number } | null {
   const h = normalizeHeader(header);
   if (h === "") return null;
-  for (const [role, priority, pattern] of RULES) if (pattern.test(h)) return { role, priority };
+  for (const [role, priority, pattern] of HEADER_RULES) if (pattern.test(h)) return { role, priority };
   return null;
 }
 
 /** Detects the mapping from a header; null unless it has a date column and an amount-like column. */
 export function detectMapping(headers: string[]): ColumnMapping | null {
-  const best = new Map<Role, { index: number; priority: number }>();
+  const best = new Map<HeaderRole, { index: number; priority: number }>();
   headers.forEach((header, index) => {
-    const found = classify(header);
+    const found = classifyHeader(header);
     if (!found) return;
     const current = best.get(found.role);
     if (!current || found.priority > current.priority)
       best.set(found.role, { index, priority: found.priority });
   });
-  const at = (role: Role) => best.get(role)?.index ?? null;
+  const at = (role: HeaderRole) => best.get(role)?.index ?? null;
   const date = at("date");
   const debit = at("debit");
   const credit = at("credit");
@@ -127,6 +54,8 @@ export function detectMapping(headers: string[]): ColumnMapping | null {
     category: at("category"),
     // An unnamed column next to a single amount column often holds the CR/DR markers.
     marker: amount === null ? null : (at("marker") ?? unnamedColumn(headers)),
+    balance: at("balance"),
+    status: null,
   };
 }
 
@@ -182,8 +111,20 @@ export function applyMapping(
     debit,
     credit,
     category: ref(input.category, "category") ?? detected?.category ?? null,
-    marker: amount !== null ? (detected?.marker ?? null) : null,
+    marker: amount === null ? null : (ref(input.marker, "marker") ?? keptMarker(detected, amount, input)),
+    balance: ref(input.balance, "balance") ?? detected?.balance ?? null,
+    status: detected?.status ?? null,
   };
+}
+
+/** A detected marker still applies when the caller kept the detected amount column. */
+function keptMarker(
+  detected: ColumnMapping | null,
+  amount: number,
+  input: ColumnMappingInput,
+): number | null {
+  if (!detected || detected.amount !== amount || input.marker !== undefined) return null;
+  return detected.marker;
 }
 
 /** Whether a record contains every column the explicit mapping names by text. */

@@ -27,6 +27,7 @@ export async function parseBankCsv(
     skipped: stream.skipped,
     dateOrder: stream.dateOrder,
     signConvention: stream.signConvention ?? "signed",
+    balance: stream.balance,
   };
 }
 

@@ -1,7 +1,8 @@
 /** Turning records into draft rows: dates read, amounts parsed, continuations merged. */
-import { type DecimalSeparator, quoted } from "../money.js";
+import { type DecimalSeparator, parseMoney, quoted } from "../money.js";
 import { readAmount } from "./amounts.js";
 import { type DateToken, readDate } from "./dates.js";
+import { PENDING_WORDS, SUMMARY_START, SUMMARY_WEAK } from "./lexicon.js";
 import type { CsvRecord } from "./records.js";
 import type { ColumnMapping, RowError, SkippedLine } from "./types.js";
 
@@ -18,6 +19,8 @@ export interface DraftRow {
   marked: boolean;
   category?: string;
   raw: string;
+  /** The balance column's value on this row, in cents, when the file has one. */
+  balanceCents: number | null;
 }
 
 export type RecordOutcome =
@@ -27,11 +30,8 @@ export type RecordOutcome =
   | { kind: "skip"; skipped: SkippedLine }
   | { kind: "blank" };
 
-// What banks write in the date column of transactions they have not booked yet.
-const PENDING =
-  /^(pending|pend|pendiente|vorgemerkt|in bearbeitung|en attente|in attesa|authori[sz]ed|processing)$/i;
-// Summary lines some banks append below the transactions.
-const SUMMARY = /^(total|totals|summe|saldo|balance|opening|closing|anfangssaldo|endsaldo|kontostand|sum)\b/i;
+// What banks write in the date (or status) column of transactions they have not booked yet.
+const isPending = (cell: string) => cell !== "" && PENDING_WORDS.has(cell.toLowerCase());
 
 /** Line breaks inside a quoted description are layout, not meaning. */
 function oneLine(text: string): string {
@@ -63,9 +63,30 @@ export class RowReader {
         .filter((t) => t !== "")
         .join(" · ") || payee;
     const amount = readAmount(fields, this.mapping, this.decimal);
-    const summary = description || dateText || fields.find((f) => f.trim() !== "")!.trim();
+    const firstText = fields.find((f) => f.trim() !== "")!.trim();
+    const summary = description || dateText || firstText;
+    // Opening/closing balances, totals, turnover: a row of the statement, not a transaction.
+    const strong = SUMMARY_START.test(description) || SUMMARY_START.test(dateText);
+    const odd = dateText === "" || amount.kind !== "value" || readDate(dateText) === null;
+    if (strong || (odd && (SUMMARY_WEAK.test(dateText) || SUMMARY_WEAK.test(firstText)))) {
+      const text = strong ? (SUMMARY_START.test(description) ? description : dateText) : summary;
+      return {
+        kind: "skip",
+        skipped: { line, reason: `a summary line (${quoted(text)}), not a transaction` },
+      };
+    }
+    const status = cell(this.mapping.status);
+    if (isPending(status)) {
+      return {
+        kind: "skip",
+        skipped: {
+          line,
+          reason: `a pending transaction (${quoted(summary)}, status ${quoted(status)}); it will be imported once the bank books it`,
+        },
+      };
+    }
 
-    if (dateText === "" || PENDING.test(dateText)) {
+    if (dateText === "" || isPending(dateText)) {
       if (amount.kind === "empty") {
         if (dateText !== "")
           return { kind: "skip", skipped: { line, reason: "a pending line without an amount" } };
@@ -87,12 +108,6 @@ export class RowReader {
     }
     const date = readDate(dateText);
     if (date === null) {
-      if (SUMMARY.test(dateText) || (amount.kind === "empty" && SUMMARY.test(summary))) {
-        return {
-          kind: "skip",
-          skipped: { line, reason: `a summary line (${quoted(dateText)}), not a transaction` },
-        };
-      }
       return this.error(
         line,
         this.mapping.date,
@@ -122,9 +137,16 @@ export class RowReader {
       positiveMark: amount.positiveMark,
       marked: amount.marked,
       raw: record.raw,
+      balanceCents: this.balance(cell(this.mapping.balance)),
     };
     if (category !== undefined) row.category = category;
     return { kind: "draft", row };
+  }
+
+  private balance(text: string): number | null {
+    if (text === "") return null;
+    const parsed = parseMoney(text, { decimalSeparator: this.decimal });
+    return parsed.ok ? parsed.cents : null;
   }
 
   private error(line: number, column: number | null, message: string): RecordOutcome {

@@ -11,7 +11,16 @@ import type { ParsedRow, RowError, SkippedLine } from "./types.js";
 
 type Out = Array<ParsedRow | RowError>;
 
+/** A row that had a balance: the first and last of these give the file's closing balance. */
+export interface BalancePoint {
+  amount: number;
+  balance: number;
+  row: DraftRow;
+}
+
 export class RowSequencer {
+  firstBalance: BalancePoint | null = null;
+  lastBalance: BalancePoint | null = null;
   private tail: DraftRow | null = null;
   private notImported: { line: number; why: string } | null = null;
   private count = 0;
@@ -75,6 +84,12 @@ export class RowSequencer {
     const tail = this.tail;
     this.tail = null;
     this.notImported = null;
-    return tail ? this.finalizer.push({ kind: "row", row: tail }) : [];
+    if (!tail) return [];
+    if (tail.balanceCents !== null) {
+      const point = { amount: tail.cents, balance: tail.balanceCents, row: tail };
+      this.firstBalance ??= point;
+      this.lastBalance = point;
+    }
+    return this.finalizer.push({ kind: "row", row: tail });
   }
 }

@@ -1,18 +1,25 @@
 /** The streaming importer: bytes in, parsed rows and row errors out, in file order. */
 import type { DecimalSeparator } from "../money.js";
 import { inferDecimalSeparator } from "./amounts.js";
+import { closingBalance } from "./balance.js";
 import { BatchReader } from "./batches.js";
+import { detectMapping } from "./columns.js";
+import { toIsoDate } from "./dates.js";
 import { rejectBinaryText } from "./file-kind.js";
 import { RowFinalizer } from "./finalize.js";
-import { findHeader } from "./header.js";
+import { type FoundTable, findTable } from "./header.js";
+import { plausibleWindow } from "./profile.js";
 import { type CsvRecord, type Line, RecordAssembler } from "./records.js";
 import { RowReader } from "./rows.js";
-import { RowSequencer } from "./sequence.js";
+import { type BalancePoint, RowSequencer } from "./sequence.js";
 import { sniffDelimiter } from "./sniff.js";
 import { type CsvSource, openText, splitLines, type TextSource } from "./source.js";
+import { ASK_BELOW } from "./table.js";
 import type {
+  BalanceSummary,
   CsvFileInfo,
   DateOrder,
+  InferenceInfo,
   ParseCsvOptions,
   ParsedRow,
   RowError,
@@ -23,6 +30,8 @@ import type {
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_ROWS = 200_000;
 const SNIFF_LINES = 200;
+// Header search (50) plus the sample of rows whose content decides the columns.
+const HEAD_RECORDS = 250;
 
 export interface CsvStream extends AsyncIterable<ParsedRow | RowError> {
   /** Known once the header has been read, before the first item. */
@@ -34,6 +43,8 @@ export interface CsvStream extends AsyncIterable<ParsedRow | RowError> {
   /** Decided while iterating; final once iteration ends. */
   readonly dateOrder: DateOrder | null;
   readonly signConvention: SignConvention | null;
+  /** The file's closing balance when it has a balance column; final once iteration ends. */
+  readonly balance: BalanceSummary | null;
 }
 
 /**
@@ -50,6 +61,7 @@ class BankCsvStream implements CsvStream {
   info: CsvFileInfo | null = null;
   readonly skipped: SkippedLine[] = [];
   readonly warnings: RowError[] = [];
+  balance: BalanceSummary | null = null;
   private finalizer: RowFinalizer | null = null;
   private started = false;
 
@@ -101,37 +113,40 @@ class BankCsvStream implements CsvStream {
     const assembler = new RecordAssembler(delimiter);
     const records = new BatchReader(assembleLines(sniffed, lines.rest(), assembler));
 
-    // Everything above the header is the bank's preamble (name, account number, balances).
-    const header = await findHeader(
-      () => records.next(),
-      this.options.mapping,
-      (width) => {
-        assembler.expectedFields = width;
-      },
-    );
+    // The first records are read whole: the table is found and its columns read from them.
+    const head: CsvRecord[] = [];
+    while (head.length < HEAD_RECORDS) {
+      const record = await records.next();
+      if (record === undefined) break;
+      head.push(record);
+      // A header-like record tells multi-line quotes below it how many fields a record has.
+      if (detectMapping(record.fields)) assembler.expectedFields = record.fields.length;
+    }
+    const window = plausibleWindow(this.options.now ?? new Date());
+    const header = findTable(head, this.options.mapping, window, delimiter);
     const headers = header.isData ? [] : header.record.fields.map((h) => h.trim());
     assembler.expectedFields = header.record.fields.length;
+    // Everything above the header is the bank's preamble (name, account number, balances).
     for (const record of header.preamble) {
       if (record.fields.some((f) => f.trim() !== "")) {
         this.skipped.push({ line: record.line, reason: "above the header (the bank's account details)" });
       }
     }
 
-    // Look ahead at amounts to settle the decimal separator before reading any row.
     const ahead: CsvRecord[] = header.isData ? [header.record, ...header.pending] : [...header.pending];
     if (header.inferred) {
       const m = header.mapping;
-      const name = (c: number | undefined) => (c === undefined ? "none" : `column ${c + 1}`);
+      const name = (c: number | null | undefined) =>
+        c === null || c === undefined ? "none" : `column ${c + 1}`;
+      const money =
+        m.amount !== null
+          ? `amount ${name(m.amount)}`
+          : `money out ${name(m.debit)}, money in ${name(m.credit)}`;
       this.warnings.push({
         line: header.record.line,
         column: null,
-        message: `Line ${header.record.line}: the file has no header row, so its columns were recognised by their contents (date ${name(m.date)}, amount ${name(m.amount ?? undefined)}, description ${name(m.description[0])}); pass a mapping if that is wrong.`,
+        message: `Line ${header.record.line}: the file has no header row, so its columns were recognised by their contents (date ${name(m.date)}, ${money}, description ${name(m.description[0])}); pass a mapping if that is wrong.`,
       });
-    }
-    for (let i = 0; i < SNIFF_LINES; i++) {
-      const record = await records.next();
-      if (record === undefined) break;
-      ahead.push(record);
     }
     const { mapping } = header;
     const amountColumns = [mapping.amount, mapping.debit, mapping.credit].filter(
@@ -150,6 +165,7 @@ class BankCsvStream implements CsvStream {
       headers,
       mapping,
       decimalSeparator: decimal,
+      inference: inferenceInfo(header, headers),
     };
     const reader = new RowReader(mapping, headers, decimal);
     const finalizer = new RowFinalizer({
@@ -178,6 +194,7 @@ class BankCsvStream implements CsvStream {
     }
     yield* sequencer.end();
     this.warnings.push(...finalizer.warnings);
+    this.balance = fileBalance(header, reader, sequencer, finalizer.dateOrder ?? "DMY");
   }
 }
 
@@ -194,4 +211,55 @@ async function* assembleLines(
     yield records;
   }
   yield assembler.end();
+}
+
+/** The balance after the newest row: by the verified layout, else by the rows' dates. */
+function fileBalance(
+  table: FoundTable,
+  reader: RowReader,
+  sequencer: RowSequencer,
+  order: DateOrder,
+): BalanceSummary | null {
+  const { firstBalance: first, lastBalance: last } = sequencer;
+  const column = table.mapping.balance;
+  if (column === null || !first || !last) return null;
+  const check = table.inference?.reading.check ?? null;
+  const verified = table.inference?.reading.verified ?? false;
+  if (verified && check) {
+    return {
+      column: reader.columnName(column),
+      closingCents: closingBalance(check.layout, first, last),
+      verified,
+    };
+  }
+  const iso = (p: BalancePoint) => {
+    const date = toIsoDate(p.row.date, order);
+    return typeof date === "string" ? date : "";
+  };
+  const newest = iso(first) > iso(last) ? first : last;
+  return { column: reader.columnName(column), closingCents: newest.balance, verified: false };
+}
+
+function inferenceInfo(table: FoundTable, headers: string[]): InferenceInfo | null {
+  const inference = table.inference;
+  if (!inference) return null;
+  const name = (c: number) => (headers[c]?.trim() ? `"${headers[c]!.trim()}"` : `column ${c + 1}`);
+  const reasons = [...inference.reasons];
+  if (inference.mapping.balance !== null && !inference.reading.verified && inference.reading.check) {
+    const { matching, steps } = inference.reading.check;
+    reasons.push(
+      `The balance in ${name(inference.mapping.balance)} adds up on ${matching} of ${steps} rows only.`,
+    );
+  }
+  return {
+    confidence: inference.confidence,
+    needsMapping: inference.confidence < ASK_BELOW,
+    reasons,
+    label: inference.reading.label,
+    balanceVerified: inference.reading.verified,
+    alternatives: inference.alternatives.map((r) => ({
+      mapping: { ...table.mapping, amount: r.amount, debit: r.debit, credit: r.credit, marker: r.marker },
+      label: r.label,
+    })),
+  };
 }

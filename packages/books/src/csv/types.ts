@@ -24,6 +24,10 @@ export interface ColumnMappingInput {
   debit?: ColumnRef;
   credit?: ColumnRef;
   category?: ColumnRef;
+  /** A column of CR/DR (D/K, Af/Bij…) markers beside an unsigned amount. */
+  marker?: ColumnRef;
+  /** The running balance, used to check the reading and to report the closing balance. */
+  balance?: ColumnRef;
 }
 
 /** The resolved mapping, as 0-based column indexes. */
@@ -38,6 +42,10 @@ export interface ColumnMapping {
   category: number | null;
   /** A column holding only CR/DR (or S/H) markers, when the bank puts them apart from the amount. */
   marker: number | null;
+  /** The running balance after (or before) each row, when the file has one. */
+  balance: number | null;
+  /** A status column whose PENDING rows are not booked yet (skipped with a note). */
+  status: number | null;
 }
 
 export interface ParsedRow {
@@ -87,6 +95,37 @@ export interface ParseCsvOptions {
   maxBytes?: number;
   /** Reject the file past this many transaction rows. Default 200,000. */
   maxRows?: number;
+  /** "Today", for the plausible date window (1970 to a year ahead); tests pass a fixed one. */
+  now?: Date;
+}
+
+/** Another reading of the file's money that its content allows, for the mapping step. */
+export interface MappingAlternative {
+  mapping: ColumnMapping;
+  /** For people: "money out in "Soll" and money in in "Haben"". */
+  label: string;
+}
+
+/** How sure the importer is of the mapping it recognised, and why not when it is not. */
+export interface InferenceInfo {
+  /** 0..1. */
+  confidence: number;
+  /** Below the threshold: show the preview and let a person confirm the columns first. */
+  needsMapping: boolean;
+  /** One sentence per doubt. */
+  reasons: string[];
+  label: string;
+  /** A balance column adds up with the amounts on (nearly) every row. */
+  balanceVerified: boolean;
+  alternatives: MappingAlternative[];
+}
+
+/** The file's own closing balance, to show beside the sum of what was imported. */
+export interface BalanceSummary {
+  column: string;
+  closingCents: number;
+  /** Every step of the running balance matched the amounts (so the closing figure is the file's). */
+  verified: boolean;
 }
 
 export type EncodingName = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252" | "string";
@@ -99,6 +138,8 @@ export interface CsvFileInfo {
   headers: string[];
   mapping: ColumnMapping;
   decimalSeparator: DecimalSeparator;
+  /** Null when the caller's mapping decided every column. */
+  inference: InferenceInfo | null;
 }
 
 export interface ParseCsvResult extends CsvFileInfo {
@@ -110,4 +151,5 @@ export interface ParseCsvResult extends CsvFileInfo {
   /** How numeric dates were read; null when every date was unambiguous (ISO, month names). */
   dateOrder: DateOrder | null;
   signConvention: SignConvention;
+  balance: BalanceSummary | null;
 }
