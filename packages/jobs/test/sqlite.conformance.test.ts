@@ -12,8 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 runStoreConformance({
   name: "sqlite",
-  createStore: async () => {
+  createStore: async (variant) => {
     n += 1;
-    return createSqliteStore({ path: join(dir, `jobs-${n}.sqlite`) });
+    return createSqliteStore({ path: join(dir, `jobs-${n}.sqlite`), ...variant });
   },
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { JobStore } from "../types.js";
+import type { Fairness, JobStore } from "../types.js";
 import { tableNames } from "./schema.js";
 import { SqliteJobStore } from "./store.js";
 
@@ -23,6 +23,14 @@ export interface SqliteStoreOptions {
    * free (the store sets the connection's own busy_timeout to a few ms after init).
    */
   busyTimeoutMs?: number;
+  /**
+   * How jobs of one priority are ordered (see `Fairness` and docs/jobs/priorities-and-fairness.md):
+   * "tenant" (default) takes the tenants' jobs round-robin, so one tenant's backlog does not delay
+   * another's new job; "fifo" is strict runAt-then-enqueue order, for single-tenant apps. Every
+   * process on one file should use the same value: it decides the place a job gets when it becomes
+   * due, and jobs already in line keep theirs.
+   */
+  fairness?: Fairness;
 }
 
 const DEFAULT_PATH = "./data/jobs.sqlite";
@@ -40,6 +48,12 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): JobStore {
       `createSqliteStore: synchronous must be "NORMAL" or "FULL", not ${JSON.stringify(synchronous)}.`,
     );
   }
+  const fairness = options.fairness ?? "tenant";
+  if (fairness !== "tenant" && fairness !== "fifo") {
+    throw new Error(
+      `createSqliteStore: fairness must be "tenant" or "fifo", not ${JSON.stringify(fairness)}.`,
+    );
+  }
   const owns = options.database === undefined;
   const db = options.database ?? openFile(options.path ?? DEFAULT_PATH);
   const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000));
@@ -49,7 +63,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): JobStore {
   db.pragma(`synchronous = ${synchronous}`);
   // The WAL file is reused after each full checkpoint; this trims it back if a burst grew it.
   db.pragma("journal_size_limit = 67108864");
-  return new SqliteJobStore(db, tables, owns, busyTimeoutMs);
+  return new SqliteJobStore(db, tables, owns, busyTimeoutMs, fairness);
 }
 
 function openFile(path: string): Database.Database {

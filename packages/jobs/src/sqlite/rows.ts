@@ -7,7 +7,7 @@ import type { JobEvent, JobEventKind, JobRecord, JobStatus, Json, NewJob } from 
  */
 export const RECORD_COLUMNS = `id, tenant_id, type, status, progress, message, input, result, error_code,
   error_message, attempts, max_attempts, run_at, lease_owner, lease_expires_at, idempotency_key, dedupe_key,
-  created_at, updated_at, started_at, finished_at, expires_at`;
+  created_at, updated_at, started_at, finished_at, expires_at, priority, concurrency_key, rate_key`;
 
 /** A row as RECORD_COLUMNS returns it in raw mode. */
 export type JobRow = [
@@ -33,6 +33,9 @@ export type JobRow = [
   startedAt: number | null,
   finishedAt: number | null,
   expiresAt: number | null,
+  priority: number,
+  concurrencyKey: string | null,
+  rateKey: string | null,
 ];
 
 export function rowToRecord(row: JobRow): JobRecord {
@@ -59,6 +62,9 @@ export function rowToRecord(row: JobRow): JobRecord {
     startedAt: row[19],
     finishedAt: row[20],
     expiresAt: row[21],
+    priority: row[22],
+    concurrencyKey: row[23],
+    rateKey: row[24],
   };
 }
 
@@ -88,10 +94,12 @@ export function eventOf(kind: JobEventKind, row: EventRow): JobEvent {
 
 /**
  * What a claim RETURNS (raw mode, this order): only the columns it does not set itself. Returning all
- * 22 cost about as much again as the UPDATE, so the rest comes from the claim request.
+ * 22 cost about as much again as the UPDATE, so the rest comes from the claim request. The last two,
+ * fair_round and rowid, are not on the record: they put the batch in claim order (sortClaimed).
  */
 export const CLAIMED_COLUMNS = `id, tenant_id, type, message, input, error_code, error_message, attempts,
-  max_attempts, run_at, idempotency_key, dedupe_key, created_at`;
+  max_attempts, run_at, idempotency_key, dedupe_key, created_at, priority, concurrency_key, rate_key,
+  fair_round, rowid`;
 
 export type ClaimedRow = [
   id: string,
@@ -107,7 +115,21 @@ export type ClaimedRow = [
   idempotencyKey: string | null,
   dedupeKey: string | null,
   createdAt: number,
+  priority: number,
+  concurrencyKey: string | null,
+  rateKey: string | null,
+  fairRound: number,
+  seq: number,
 ];
+
+/**
+ * RETURNING gives no order; the port promises claim order: priority DESC, fair_round, enqueue order
+ * (rowid) — the order of the claim's index (see claim.ts).
+ */
+export function sortClaimed(rows: ClaimedRow[]): ClaimedRow[] {
+  if (rows.length > 1) rows.sort((a, b) => b[13] - a[13] || a[16] - b[16] || a[17] - b[17]);
+  return rows;
+}
 
 /** A claimed row as the record the claim made of it (running, under the new lease, progress 0). */
 export function claimedRecord(
@@ -140,6 +162,9 @@ export function claimedRecord(
     startedAt: now,
     finishedAt: null,
     expiresAt: null,
+    priority: row[13],
+    concurrencyKey: row[14],
+    rateKey: row[15],
   };
 }
 
@@ -167,5 +192,8 @@ export function insertedRecord(job: NewJob): JobRecord {
     startedAt: null,
     finishedAt: null,
     expiresAt: null,
+    priority: job.priority ?? 0,
+    concurrencyKey: job.concurrencyKey ?? null,
+    rateKey: job.rateKey ?? null,
   };
 }

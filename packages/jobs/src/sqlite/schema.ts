@@ -4,6 +4,13 @@ import type Database from "better-sqlite3";
 export interface TableNames {
   jobs: string;
   migrations: string;
+  /** Per priority band, the highest fair round ever given (see claim.ts). */
+  fairClock: string;
+  /** The sliding log of starts per rate bucket (type, rate key). */
+  rateStarts: string;
+  /** Per rate bucket, blocked until (blockRateKey). */
+  rateBlocks: string;
+  schedules: string;
 }
 
 const PREFIX_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$|^$/;
@@ -15,7 +22,14 @@ export function tableNames(prefix: string): TableNames {
         'use letters, digits and underscores, starting with a letter or underscore (e.g. "app_").',
     );
   }
-  return { jobs: `${prefix}jobs`, migrations: `${prefix}jobs_migrations` };
+  return {
+    jobs: `${prefix}jobs`,
+    migrations: `${prefix}jobs_migrations`,
+    fairClock: `${prefix}jobs_fair_clock`,
+    rateStarts: `${prefix}jobs_rate_starts`,
+    rateBlocks: `${prefix}jobs_rate_blocks`,
+    schedules: `${prefix}jobs_schedules`,
+  };
 }
 
 interface Migration {
@@ -29,7 +43,8 @@ interface Migration {
  *
  * Index choices (each index costs every write on the hot path, so only these):
  * - claim reads `status = 'pending' AND run_at <= now` — a partial index on run_at beat a full
- *   (status, run_at) index in the prototype's measurements, and stays small once jobs finish;
+ *   (status, run_at) index in the prototype's measurements, and stays small once jobs finish
+ *   (version 2 splits it into the claim-order and delayed indexes, partial in the same way);
  * - reclaim reads running jobs by lease expiry, the sweeper reads terminal jobs by expires_at;
  * - list pages newest-first per tenant; counts group a tenant's jobs by status (and type);
  * - idempotency keys are unique per tenant forever, dedupe keys only among live (pending/running)
@@ -74,6 +89,74 @@ const MIGRATIONS: readonly Migration[] = [
         WHERE idempotency_key IS NOT NULL;
       CREATE UNIQUE INDEX ${jobs}_dedupe ON ${jobs} (tenant_id, dedupe_key)
         WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running');
+    `,
+  },
+  {
+    /**
+     * Priority, fair share, concurrency keys and rate limits (claim.ts explains the design):
+     * - `fair_round` is a pending job's place in line: NULL while it is not due yet (delayed, a
+     *   retry waiting for its backoff, a manual retry, and every job that existed before this
+     *   migration), set when it becomes due — at enqueue, or by the claim's promotion step.
+     * - the claim walks `pending_order` (priority DESC, fair_round, then rowid, which every SQLite
+     *   index carries last): it replaces `pending_run_at`, whose job (finding due jobs by run_at)
+     *   only the NULL-round jobs still need, in `pending_delayed`. Both partial, so a due job is in
+     *   one of them and a finished job in neither.
+     * - `pending_tenant_round` answers "the last round of this tenant's pending jobs in this band"
+     *   at enqueue in O(log n).
+     * - `running_concurrency` counts the running jobs of one (type, concurrency key); only keyed jobs
+     *   are in it, so jobs of tasks without a concurrency limit pay nothing for it.
+     */
+    version: 2,
+    name: "queue control",
+    sql: ({ jobs, fairClock, rateStarts, rateBlocks }) => `
+      ALTER TABLE ${jobs} ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE ${jobs} ADD COLUMN concurrency_key TEXT;
+      ALTER TABLE ${jobs} ADD COLUMN rate_key TEXT;
+      ALTER TABLE ${jobs} ADD COLUMN fair_round INTEGER;
+      DROP INDEX ${jobs}_pending_run_at;
+      CREATE INDEX ${jobs}_pending_order ON ${jobs} (priority DESC, fair_round)
+        WHERE status = 'pending' AND fair_round IS NOT NULL;
+      CREATE INDEX ${jobs}_pending_delayed ON ${jobs} (run_at)
+        WHERE status = 'pending' AND fair_round IS NULL;
+      CREATE INDEX ${jobs}_pending_tenant_round ON ${jobs} (tenant_id, priority, fair_round)
+        WHERE status = 'pending' AND fair_round IS NOT NULL;
+      CREATE INDEX ${jobs}_running_concurrency ON ${jobs} (type, concurrency_key)
+        WHERE status = 'running' AND concurrency_key IS NOT NULL;
+      CREATE TABLE ${fairClock} (
+        priority INTEGER PRIMARY KEY NOT NULL,
+        round INTEGER NOT NULL
+      );
+      CREATE TABLE ${rateStarts} (
+        type TEXT NOT NULL,
+        rate_key TEXT NOT NULL,
+        started_at INTEGER NOT NULL
+      );
+      CREATE INDEX ${rateStarts}_bucket ON ${rateStarts} (type, rate_key, started_at);
+      CREATE TABLE ${rateBlocks} (
+        type TEXT NOT NULL,
+        rate_key TEXT NOT NULL,
+        blocked_until INTEGER NOT NULL,
+        PRIMARY KEY (type, rate_key)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    /** Cron schedules, one row per name; the engine computes fire times, the row keeps the last. */
+    version: 3,
+    name: "schedules",
+    sql: ({ schedules }) => `
+      CREATE TABLE ${schedules} (
+        name TEXT PRIMARY KEY NOT NULL,
+        task TEXT NOT NULL,
+        cron TEXT NOT NULL,
+        timezone TEXT,
+        input TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        last_fire_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
     `,
   },
 ];

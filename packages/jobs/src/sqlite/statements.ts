@@ -44,15 +44,31 @@ function prepareRaw<P extends unknown[], R>(db: Db, sql: string): Database.State
 export function prepareStatements(db: Db, { jobs }: TableNames) {
   return {
     /**
-     * insertJob(id, tenantId, type, input JSON, maxAttempts, runAt, idempotencyKey, dedupeKey, now, now)
+     * insertJob(id, tenantId, type, input JSON, maxAttempts, runAt, idempotencyKey, dedupeKey, now, now,
+     * priority, concurrencyKey, rateKey, fairRound or null while not due)
      * → changes 0 when the id, the idempotency key or a live dedupe key is taken.
      */
     insertJob: db.prepare<
-      [string, string, string, string, number, number, string | null, string | null, number, number]
+      [
+        string,
+        string,
+        string,
+        string,
+        number,
+        number,
+        string | null,
+        string | null,
+        number,
+        number,
+        number,
+        string | null,
+        string | null,
+        number | null,
+      ]
     >(
       `INSERT INTO ${jobs} (id, tenant_id, type, status, progress, input, attempts, max_attempts, run_at,
-         idempotency_key, dedupe_key, created_at, updated_at)
-       VALUES (?, ?, ?, 'pending', 0, ?, 0, ?, ?, ?, ?, ?, ?)
+         idempotency_key, dedupe_key, created_at, updated_at, priority, concurrency_key, rate_key, fair_round)
+       VALUES (?, ?, ?, 'pending', 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     ),
 
@@ -79,19 +95,32 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
     ),
 
     /**
-     * claim(workerId, leaseExpiresAt, now, now, now, typesJson, limit) → the claimed rows (any order),
-     * only the columns a claim does not set itself (see claimedRecord). One statement: the inner SELECT
-     * walks the partial pending index, oldest run_at first. A new attempt starts at progress 0
-     * (progress is monotonic within an attempt, not across attempts).
+     * claim(workerId, leaseExpiresAt, now, now, now, typesJson, limit) → the claimed rows (any order;
+     * sortClaimed puts them in claim order), only the columns a claim does not set itself (see
+     * claimedRecord). The fast path (no limits in the request): one statement whose inner SELECT walks
+     * the partial index `pending_order` (priority DESC, fair_round, rowid) from its start and stops
+     * after `limit` rows of the requested types — O(log n + limit), no sort, no writes for fairness
+     * (the rounds were given at enqueue or by the promotion before it, see claim.ts). Jobs not due
+     * have no round and are not in that index at all; `run_at <= now` only guards a clock that moved
+     * back. A new attempt starts at progress 0 (progress is monotonic within an attempt).
+     *
+     * EXPLAIN QUERY PLAN (SQLite 3.53):
+     *   SEARCH jobs USING INTEGER PRIMARY KEY (rowid=?)
+     *   LIST SUBQUERY 2
+     *     SCAN jobs USING INDEX jobs_pending_order
+     *     LIST SUBQUERY 1
+     *       SCAN json_each VIRTUAL TABLE INDEX 0:
+     * — the index walk in claim order with no "USE TEMP B-TREE FOR ORDER BY"; the types list is
+     * built once per statement.
      */
     claim: prepareRaw<[string, number, number, number, number, string, number], ClaimedRow>(
       db,
       `UPDATE ${jobs} SET status = 'running', attempts = attempts + 1, lease_owner = ?,
          lease_expires_at = ?, started_at = ?, updated_at = ?, progress = 0
-       WHERE id IN (
-         SELECT id FROM ${jobs} WHERE status = 'pending' AND run_at <= ?
+       WHERE rowid IN (
+         SELECT rowid FROM ${jobs} WHERE status = 'pending' AND fair_round IS NOT NULL AND run_at <= ?
            AND type IN (SELECT value FROM json_each(?))
-         ORDER BY run_at LIMIT ?)
+         ORDER BY priority DESC, fair_round, rowid LIMIT ?)
        RETURNING ${CLAIMED_COLUMNS}`,
     ),
 
@@ -127,15 +156,21 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
        finished_at = ?, updated_at = ?, expires_at = ?`,
     ),
 
-    /** failToRetry(errorCode, errorMessage, runAt, now, id, workerId, attempt): pending again at runAt. */
+    /**
+     * failToRetry(errorCode, errorMessage, runAt, now, id, workerId, attempt): pending again at runAt,
+     * out of line (no round) until the claim's promotion places it when it is due.
+     */
     failToRetry: leaseWrite<[string, string, number, number, string, string, number]>(
       db,
       jobs,
       `status = 'pending', error_code = ?, error_message = ?, run_at = ?, updated_at = ?,
-       lease_owner = NULL, lease_expires_at = NULL`,
+       lease_owner = NULL, lease_expires_at = NULL, fair_round = NULL`,
     ),
 
-    /** release(now, id, workerId, attempt): pending again, this attempt not counted. */
+    /**
+     * release(now, id, workerId, attempt): pending again, this attempt not counted. fair_round is
+     * kept, so the job is back at its place in line (usually the front).
+     */
     release: leaseWrite<[number, string, string, number]>(
       db,
       jobs,
@@ -156,12 +191,13 @@ export function prepareStatements(db: Db, { jobs }: TableNames) {
     /**
      * retry(now, now, id, tenantId) → the job, pending again with a fresh attempt budget, or no row if
      * not failed/cancelled. Throws SQLITE_CONSTRAINT_UNIQUE when its dedupe key is live elsewhere.
+     * No round: the next claim's promotion puts it at the end of its tenant's line.
      */
     retry: prepareRaw<[number, number, string, string], JobRow>(
       db,
       `UPDATE ${jobs} SET status = 'pending', attempts = 0, progress = 0, message = NULL,
          result = NULL, error_code = NULL, error_message = NULL, run_at = ?, updated_at = ?,
-         started_at = NULL, finished_at = NULL, expires_at = NULL
+         started_at = NULL, finished_at = NULL, expires_at = NULL, fair_round = NULL
        WHERE id = ? AND tenant_id = ? AND status IN ('failed', 'cancelled')
        RETURNING ${RECORD_COLUMNS}`,
     ),

@@ -4,6 +4,7 @@ import type {
   ClaimRequest,
   EnqueueResult,
   FailOptions,
+  Fairness,
   JobErrorInfo,
   JobEvent,
   JobEventKind,
@@ -16,16 +17,37 @@ import type {
   ListPage,
   ListQuery,
   NewJob,
+  ScheduleRecord,
   StoreCapabilities,
   Unsubscribe,
 } from "../types.js";
 import { WriteBatcher } from "./batcher.js";
 import { BackgroundCheckpointer } from "./checkpointer.js";
+import { type Placement, QueueControl } from "./claim.js";
 import { JobLister } from "./list.js";
 import { cancelJob, deleteExpiredJobs, deleteJob, reclaimExpired, retryJob } from "./manage.js";
-import { claimedRecord, eventOf, insertedRecord, rowToRecord } from "./rows.js";
+import { claimedRecord, eventOf, insertedRecord, rowToRecord, sortClaimed } from "./rows.js";
+import { ScheduleTable } from "./schedules.js";
 import { migrate, type TableNames } from "./schema.js";
 import { type LeaseWrite, prepareStatements, type Statements } from "./statements.js";
+
+interface Prepared {
+  sql: Statements;
+  lister: JobLister;
+  control: QueueControl;
+  schedules: ScheduleTable;
+}
+
+/** True when some requested type has a limit: then the claim counts (claim.ts), else the fast path. */
+function hasLimits({ limits, types }: ClaimRequest): boolean {
+  if (limits === undefined) return false;
+  for (const type of types) {
+    if (!Object.hasOwn(limits, type)) continue;
+    const limit = limits[type];
+    if (limit !== undefined && (limit.concurrency !== undefined || limit.rate !== undefined)) return true;
+  }
+  return false;
+}
 
 /** How long a statement may block the event loop waiting for a lock before the batcher's timers take over. */
 const SYNC_BUSY_WAIT_MS = 5;
@@ -51,7 +73,7 @@ export class SqliteJobStore implements JobStore {
     transactionalEnqueue: false,
   };
 
-  private prepared: { sql: Statements; lister: JobLister } | null = null;
+  private prepared: Prepared | null = null;
   private readonly batcher: WriteBatcher;
   private readonly checkpointer: BackgroundCheckpointer;
   private readonly listeners = new Set<JobEventListener>();
@@ -62,6 +84,7 @@ export class SqliteJobStore implements JobStore {
     private readonly tables: TableNames,
     private readonly ownsDatabase: boolean,
     private readonly busyTimeoutMs: number,
+    private readonly fairness: Fairness,
   ) {
     this.checkpointer = new BackgroundCheckpointer(db);
     this.batcher = new WriteBatcher(
@@ -85,15 +108,26 @@ export class SqliteJobStore implements JobStore {
   }
 
   enqueue(job: NewJob): Promise<EnqueueResult> {
-    return this.batcher.run((events) => this.insert(job, events));
+    return this.batcher.run((events) => {
+      const placement = this.control.placement();
+      const result = this.insert(job, events, placement);
+      placement.finish();
+      return result;
+    });
   }
 
   enqueueMany(jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
     // A nested transaction is a SAVEPOINT: if one insert throws, none of this call's jobs stay,
-    // while the other writes of the same batch still commit.
+    // while the other writes of the same batch still commit. One placement for the call: each
+    // tenant's line is read once, and its jobs get consecutive rounds.
     return this.batcher.run((events) => {
       const created: JobEvent[] = [];
-      const results = this.db.transaction(() => jobs.map((job) => this.insert(job, created)))();
+      const results = this.db.transaction(() => {
+        const placement = this.control.placement();
+        const inserted = jobs.map((job) => this.insert(job, created, placement));
+        placement.finish();
+        return inserted;
+      })();
       events.push(...created);
       return results;
     });
@@ -102,16 +136,46 @@ export class SqliteJobStore implements JobStore {
   claim(request: ClaimRequest): Promise<JobRecord[]> {
     if (request.limit <= 0 || request.types.length === 0) return Promise.resolve([]);
     const types = this.typesJson(request.types);
+    const limited = hasLimits(request);
     return this.batcher.run((events) => {
       const { now, workerId } = request;
       const expires = now + request.leaseMs;
-      const rows = this.sql.claim.all(workerId, expires, now, now, now, types, request.limit);
-      const jobs = rows.map((row) => claimedRecord(row, workerId, expires, now));
-      // RETURNING gives no order; the port promises oldest runAt first.
-      if (jobs.length > 1) jobs.sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt);
+      // Both statements in the batch's transaction: the promotion's rounds are visible to the claim.
+      this.control.promote(now);
+      const rows = limited
+        ? this.control.claimLimited(request, types, expires)
+        : this.sql.claim.all(workerId, expires, now, now, now, types, request.limit);
+      const jobs = sortClaimed(rows).map((row) => claimedRecord(row, workerId, expires, now));
       if (this.listeners.size > 0) for (const job of jobs) events.push(eventOf("started", job));
       return jobs;
     });
+  }
+
+  blockRateKey(type: string, key: string, until: number): Promise<void> {
+    return this.batcher.run(() => this.control.block(type, key, until));
+  }
+
+  saveSchedule(
+    schedule: Omit<ScheduleRecord, "paused" | "lastFireAt" | "updatedAt">,
+    now: number,
+  ): Promise<ScheduleRecord> {
+    return this.batcher.run(() => this.schedules.save(schedule, now));
+  }
+
+  deleteSchedule(name: string): Promise<boolean> {
+    return this.batcher.run(() => this.schedules.delete(name));
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return this.schedules.list();
+  }
+
+  setSchedulePaused(name: string, paused: boolean, now: number): Promise<ScheduleRecord | null> {
+    return this.batcher.run(() => this.schedules.setPaused(name, paused, now));
+  }
+
+  advanceSchedule(name: string, fireAt: number, now: number): Promise<boolean> {
+    return this.batcher.run(() => this.schedules.advance(name, fireAt, now));
   }
 
   extendLease({ jobId, workerId, attempt }: Lease, leaseMs: number, now: number): Promise<boolean> {
@@ -244,7 +308,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   /** Migrates and prepares on first use, so a store used before init() still works. */
-  private prepare(): { sql: Statements; lister: JobLister } {
+  private prepare(): Prepared {
     if (this.prepared === null) {
       // Starting up may wait in SQLite's busy handler (other processes migrating the same file);
       // after that, writes wait for locks with timers (batcher.ts) and only this short sync wait.
@@ -254,6 +318,8 @@ export class SqliteJobStore implements JobStore {
       this.prepared = {
         sql: prepareStatements(this.db, this.tables),
         lister: new JobLister(this.db, this.tables.jobs),
+        control: new QueueControl(this.db, this.tables, this.fairness),
+        schedules: new ScheduleTable(this.db, this.tables),
       };
     }
     return this.prepared;
@@ -263,17 +329,28 @@ export class SqliteJobStore implements JobStore {
     return this.prepared?.sql ?? this.prepare().sql;
   }
 
+  private get control(): QueueControl {
+    return this.prepared?.control ?? this.prepare().control;
+  }
+
+  private get schedules(): ScheduleTable {
+    return this.prepared?.schedules ?? this.prepare().schedules;
+  }
+
   /** Workers pass the same `types` array on every claim: serialise it once. */
   private typesJson(types: readonly string[]): string {
     if (this.lastTypes?.types !== types) this.lastTypes = { types, json: JSON.stringify(types) };
     return this.lastTypes.json;
   }
 
-  private insert(job: NewJob, events: JobEvent[]): EnqueueResult {
+  private insert(job: NewJob, events: JobEvent[], placement: Placement): EnqueueResult {
     const { id, tenantId, type, maxAttempts, runAt, now } = job;
     const idempotencyKey = job.idempotencyKey ?? null;
     const dedupeKey = job.dedupeKey ?? null;
+    const priority = job.priority ?? 0;
     const input = JSON.stringify(job.input ?? null);
+    // A due job takes its place in line now; a delayed one when the claim promotes it (claim.ts).
+    const round = runAt <= now ? placement.roundFor(tenantId, priority, runAt) : null;
     const inserted = this.sql.insertJob.run(
       id,
       tenantId,
@@ -285,8 +362,13 @@ export class SqliteJobStore implements JobStore {
       dedupeKey,
       now,
       now,
+      priority,
+      job.concurrencyKey ?? null,
+      job.rateKey ?? null,
+      round,
     );
     if (inserted.changes === 1) {
+      if (round !== null) placement.placed(tenantId, priority, round);
       const record = insertedRecord(job);
       if (this.listeners.size > 0) events.push(eventOf("enqueued", record));
       return { job: record, created: true };
