@@ -16,7 +16,8 @@ runStoreConformance({
   name: "redis",
   ...(available ? {} : { skip: `${unavailableReason()} (CI=true makes this a failure)` }),
   // A fresh key prefix per store instance, so tests never see each other's jobs.
-  createStore: async () => createRedisStore({ url: REDIS_URL, prefix: uniqueRedisPrefix() }),
+  createStore: async (options) =>
+    createRedisStore({ url: REDIS_URL, prefix: uniqueRedisPrefix(), ...options }),
   destroyStore: async (store) => {
     if (admin) await deleteKeys(admin, (store as RedisJobStore).prefix);
   },

@@ -1,4 +1,12 @@
-import type { JobErrorInfo, JobEvent, JobEventKind, JobRecord, JobStatus, Json } from "../types.js";
+import type {
+  JobErrorInfo,
+  JobEvent,
+  JobEventKind,
+  JobRecord,
+  JobStatus,
+  Json,
+  ScheduleRecord,
+} from "../types.js";
 
 /** A job hash as HGETALL returns it over the wire: a flat [field, value, field, value, …] list. */
 export type FlatRecord = string[];
@@ -43,6 +51,28 @@ export function toJob(flat: FlatRecord): JobRecord {
     startedAt: num("startedAt"),
     finishedAt: num("finishedAt"),
     expiresAt: num("expiresAt"),
+    // Absent on jobs written before layout 2 (see layout.ts): priority 0, no keys.
+    priority: num("priority") ?? 0,
+    concurrencyKey: text("concurrencyKey"),
+    rateKey: text("rateKey"),
+  };
+}
+
+/** Reads a schedule hash (see scripts/schedules.lua). */
+export function toSchedule(flat: FlatRecord): ScheduleRecord {
+  const f = fields(flat);
+  const lastFireAt = f.get("lastFireAt");
+  return {
+    name: f.get("name")!,
+    task: f.get("task")!,
+    cron: f.get("cron")!,
+    timezone: f.get("timezone") ?? null,
+    input: JSON.parse(f.get("input") ?? "null") as Json,
+    tenantId: f.get("tenantId")!,
+    paused: f.get("paused") === "1",
+    lastFireAt: lastFireAt === undefined ? null : Number(lastFireAt),
+    createdAt: Number(f.get("createdAt")),
+    updatedAt: Number(f.get("updatedAt")),
   };
 }
 

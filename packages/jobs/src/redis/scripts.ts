@@ -16,6 +16,8 @@ export const SCRIPT_NAMES = [
   "reclaim",
   "expire",
   "list",
+  "block",
+  "schedules",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -9,6 +9,7 @@ import type {
   ClaimRequest,
   EnqueueResult,
   FailOptions,
+  Fairness,
   JobErrorInfo,
   JobEventListener,
   JobRecord,
@@ -19,13 +20,15 @@ import type {
   ListPage,
   ListQuery,
   NewJob,
+  ScheduleRecord,
   StoreCapabilities,
   Unsubscribe,
 } from "../types.js";
 import { JOB_STATUSES } from "../types.js";
 import { RedisEvents } from "./events.js";
+import { applyLayout } from "./layout.js";
 import { RedisLeaseWrites } from "./lease-writes.js";
-import { type FlatRecord, toJob } from "./record.js";
+import { type FlatRecord, toJob, toSchedule } from "./record.js";
 import { callScript, defineScripts, type ScriptName } from "./scripts.js";
 
 export interface RedisStoreOptions {
@@ -40,6 +43,13 @@ export interface RedisStoreOptions {
    * postgres/claim-buffer.ts for the trade-offs). Default 0: off.
    */
   prefetch?: number;
+  /**
+   * How jobs of one priority are ordered: "tenant" (the default) takes the tenants round-robin (fair
+   * share, see `Fairness`); "fifo" takes earliest runAt first, then enqueue order. Every process on
+   * one prefix should use the same; a change applies to jobs placed in line after it (the ones already
+   * waiting keep their places and drain first or interleave, none is starved).
+   */
+  fairness?: Fairness;
 }
 
 /** Reclaim re-checks and moves expired leases this many per script call, so no call blocks Redis long. */
@@ -59,6 +69,7 @@ export class RedisJobStore implements JobStore {
   };
   readonly prefix: string;
   readonly client: Redis;
+  readonly fairness: Fairness;
   private readonly ownsClient: boolean;
   private readonly origin = randomUUID();
   private readonly events: RedisEvents;
@@ -68,6 +79,7 @@ export class RedisJobStore implements JobStore {
 
   constructor(options: RedisStoreOptions = {}) {
     this.prefix = options.prefix ?? "lf";
+    this.fairness = options.fairness ?? "tenant";
     this.ownsClient = options.client === undefined;
     this.client =
       options.client ??
@@ -99,6 +111,7 @@ export class RedisJobStore implements JobStore {
   async init(): Promise<void> {
     defineScripts(this.client);
     if (this.client.status === "wait") await this.client.connect();
+    await applyLayout(this.client, this.prefix);
   }
 
   enqueue(job: NewJob): Promise<EnqueueResult> {
@@ -115,13 +128,19 @@ export class RedisJobStore implements JobStore {
   }
 
   private async claimFromRedis(request: ClaimRequest): Promise<JobRecord[]> {
-    const { now, limit, workerId, leaseMs, types } = request;
+    const { now, limit, workerId, leaseMs, types, limits } = request;
+    // Per type: its concurrency limit, rate max and window ('' = none), read by claim.lua.
+    const perType = types.flatMap((type) => {
+      const own = limits?.[type];
+      return [type, own?.concurrency ?? "", own?.rate?.max ?? "", own?.rate?.perMs ?? ""];
+    });
     const rows = (await this.script("claim", [
       now,
       limit,
       workerId,
       now + leaseMs,
-      ...types,
+      this.fairness,
+      ...perType,
     ])) as FlatRecord[];
     return rows.map(toJob);
   }
@@ -276,6 +295,48 @@ export class RedisJobStore implements JobStore {
     return Number(await this.script("expire", [cutoff, limit]));
   }
 
+  async blockRateKey(type: string, key: string, until: number): Promise<void> {
+    await this.script("block", [type, key, until]);
+  }
+
+  async saveSchedule(
+    schedule: Omit<ScheduleRecord, "paused" | "lastFireAt" | "updatedAt">,
+    now: number,
+  ): Promise<ScheduleRecord> {
+    const flat = (await this.script("schedules", [
+      "save",
+      schedule.name,
+      schedule.task,
+      schedule.cron,
+      schedule.timezone === null ? 0 : 1,
+      schedule.timezone ?? "",
+      JSON.stringify(schedule.input ?? null),
+      schedule.tenantId,
+      schedule.createdAt,
+      now,
+    ])) as FlatRecord;
+    return toSchedule(flat);
+  }
+
+  async deleteSchedule(name: string): Promise<boolean> {
+    return (await this.script("schedules", ["delete", name])) === 1;
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    // A read (no event to wait for): straight to Redis, not behind a starting subscription.
+    const rows = await callScript(this.client, "schedules", this.prefix, this.origin, ["list"]);
+    return (rows as FlatRecord[]).map(toSchedule);
+  }
+
+  async setSchedulePaused(name: string, paused: boolean, now: number): Promise<ScheduleRecord | null> {
+    const flat = (await this.script("schedules", ["pause", name, paused ? 1 : 0, now])) as FlatRecord | null;
+    return flat === null ? null : toSchedule(flat);
+  }
+
+  async advanceSchedule(name: string, fireAt: number, now: number): Promise<boolean> {
+    return (await this.script("schedules", ["advance", name, fireAt, now])) === 1;
+  }
+
   subscribe(listener: JobEventListener): Unsubscribe {
     return this.events.subscribe(listener);
   }
@@ -298,9 +359,15 @@ export class RedisJobStore implements JobStore {
       job.now,
       job.idempotencyKey ?? "",
       job.dedupeKey ?? "",
+      job.priority ?? 0,
+      optionalKey(job.concurrencyKey),
+      optionalKey(job.rateKey),
     ]);
     try {
-      const rows = (await this.script("enqueue", [jobs.length, ...args])) as [number, FlatRecord][];
+      const rows = (await this.script("enqueue", [this.fairness, jobs.length, ...args])) as [
+        number,
+        FlatRecord,
+      ][];
       return rows.map(([created, flat]) => ({ job: toJob(flat), created: created === 1 }));
     } catch (error) {
       const id = /conflict:(.+)$/.exec(String((error as Error).message))?.[1];
@@ -321,6 +388,11 @@ export class RedisJobStore implements JobStore {
   private key(suffix: string): string {
     return `${this.prefix}:${suffix}`;
   }
+}
+
+/** A key for enqueue.lua: '' for none, else '=' before it (so an empty key is still a key). */
+function optionalKey(key: string | null | undefined): string {
+  return key === null || key === undefined ? "" : `=${key}`;
 }
 
 /** Turns a script's "illegal:<status>" error into the state machine's own illegal_transition error. */

@@ -2,9 +2,30 @@
 -- Every script takes ARGV[1] = key prefix, ARGV[2] = origin (the store instance that calls it, carried
 -- in each event for diagnostics); its own arguments start at ARGV[3].
 --
--- Keys (P = prefix):
---   P:job:<id>            hash: the job record; an absent field is null
---   P:p:<type>            zset of pending jobs by runAt; member = 16-digit place in line .. ':' .. id
+-- Keys (P = prefix; layout 2, see ../layout.ts):
+--   P:job:<id>            hash: the job record; an absent field is null. Besides the record's fields:
+--                         pm = its place in line (16-digit seq .. ':' .. id, the member in the lines
+--                         below), q = the line a pending job waits in ('w' delayed, 'r' ready), sc = its
+--                         ready score (pm and sc stay while it runs, so a release restores its place)
+--   P:p:<type>            zset: pending jobs not due yet (delayed jobs, retries) by runAt; member = pm.
+--                         A claim places the due ones in the ready line ("promotion", as BullMQ does).
+--                         Layout 1 kept every pending job here, so an old backlog is read as due
+--                         delayed jobs and placed as claims come: nothing to migrate.
+--   P:r:<type>            zset: the ready line, due pending jobs by score() (priority desc, then fair
+--                         round or runAt); equal scores in pm order, i.e. enqueue order. Holds every
+--                         keyless job, and of each key group only its first job (see below).
+--   P:k:<#type>:<type>:<g> zset: the ready jobs of one key group g = (concurrencyKey, rateKey), same
+--                         scores; the group's first one is also in P:r unless the group is parked
+--   P:pk:<type>           hash: parked group -> 'c' (waits for a concurrency slot) | 'r' (waits for a
+--                         rate window); a parked group has no job in P:r, so claims never scan it
+--   P:pc:<#type>:<type>:<key> set of groups parked on that concurrency key (woken by a freed slot)
+--   P:pr:<type>           zset of groups parked on their rate bucket, by when to look again
+--   P:run:<type>          hash: concurrency key -> its running jobs (status running, kept by setStatus)
+--   P:rs:<#type>:<type>:<key> zset: the rate bucket's recent starts by time (member = id:attempt)
+--   P:rb:<type>           hash: rate key -> blocked until (blockRateKey)
+--   P:fair                hash: fair share: <priority>:c = the band's clock (highest round given),
+--                         <priority>:l:<tenant> / :j:<tenant> = the tenant's last round and its job
+--   P:types               set of the job types enqueued (fair share's head is over all of them)
 --   P:running             zset of running job ids by lease expiry (reclaim reads the expired end)
 --   P:expiring            zset of terminal job ids by expiresAt (the retention sweeper's work list)
 --   P:t:<tenant>          zset of a tenant's job ids by createdAt (list, newest first)
@@ -12,7 +33,9 @@
 --   P:c:<tenant>          hash: <status>:<type> -> count (counts by type)
 --   P:i:<len>:<tenant>:<key>  idempotency key -> job id, for the job's life
 --   P:d:<len>:<tenant>:<key>  dedupe key -> job id, while the job is pending or running
+--   P:sched:<name>        hash: a schedule; P:scheds = zset of schedule names, all score 0 (byte order)
 --   P:seq                 counter for places in line
+--   P:layout              hash: layout version -> name, the versions applied (../layout.ts)
 --   P:events              pub/sub channel of JobEvents
 -- Times are epoch ms passed in by the caller as strings: scripts never read Redis's clock.
 
@@ -21,6 +44,16 @@ local ORIGIN = ARGV[2]
 
 local function jobKey(id) return P .. ':job:' .. id end
 local function pendingKey(jobType) return P .. ':p:' .. jobType end
+local function readyKey(jobType) return P .. ':r:' .. jobType end
+local function groupKey(jobType, g) return P .. ':k:' .. #jobType .. ':' .. jobType .. ':' .. g end
+local function parkedKey(jobType) return P .. ':pk:' .. jobType end
+local function slotWaitKey(jobType, key) return P .. ':pc:' .. #jobType .. ':' .. jobType .. ':' .. key end
+local function rateWaitKey(jobType) return P .. ':pr:' .. jobType end
+local function runCountKey(jobType) return P .. ':run:' .. jobType end
+local function startsKey(jobType, key) return P .. ':rs:' .. #jobType .. ':' .. jobType .. ':' .. key end
+local function blockedKey(jobType) return P .. ':rb:' .. jobType end
+local FAIR = P .. ':fair'
+local TYPES = P .. ':types'
 local RUNNING = P .. ':running'
 local EXPIRING = P .. ':expiring'
 local function tenantKey(tenant) return P .. ':t:' .. tenant end
@@ -32,11 +65,12 @@ local function dedupeKey(tenant, key) return P .. ':d:' .. #tenant .. ':' .. ten
 -- The fields a status change and its event need, read in one call.
 local function head(id)
   local f = redis.call('HMGET', jobKey(id), 'tenantId', 'type', 'status', 'createdAt', 'progress',
-    'message', 'leaseOwner', 'attempts', 'dedupeKey', 'runAt', 'pm', 'idempotencyKey')
+    'message', 'leaseOwner', 'attempts', 'dedupeKey', 'runAt', 'pm', 'idempotencyKey', 'priority',
+    'concurrencyKey', 'rateKey', 'q', 'sc')
   if not f[1] then return nil end
   return { id = id, tenant = f[1], type = f[2], status = f[3], createdAt = f[4], progress = f[5],
     message = f[6], owner = f[7], attempts = f[8], dedupe = f[9], runAt = f[10], pm = f[11],
-    idem = f[12] }
+    idem = f[12], priority = tonumber(f[13]) or 0, ck = f[14], rk = f[15], q = f[16], sc = f[17] }
 end
 
 -- True when `attempt` (a decimal string) of `owner` still holds the job's lease.
@@ -44,7 +78,178 @@ local function held(j, owner, attempt)
   return j ~= nil and j.status == 'running' and j.owner == owner and j.attempts == attempt
 end
 
--- Moves the job between the per-tenant status index and counters.
+-- Scores ------------------------------------------------------------------------------------------
+-- A ready score packs (priority desc, value) into one double, exactly: band = (1000 - priority) * 2^43,
+-- plus value in [0, 2^43) — the fair round, or with "fifo" the runAt (epoch ms fit until year 2248).
+-- 1001 * 2^43 < 2^53, so every score is an exact integer and ZSET order is (priority desc, value),
+-- then member (place in line) for ties. Scores are written with %.0f (tostring would round to 14 digits).
+local BAND = 8796093022208
+local MAX_PRIORITY = 1000
+
+local function fmt(n) return string.format('%.0f', n) end
+
+local function bandBase(priority)
+  local p = math.max(0, math.min(MAX_PRIORITY, priority))
+  return (MAX_PRIORITY - p) * BAND
+end
+
+local function clampValue(v) return math.max(0, math.min(BAND - 1, v)) end
+
+-- Key groups -----------------------------------------------------------------------------------------
+-- A job with a concurrency or rate key waits in its group's line P:k (ordered like P:r) and only the
+-- group's first job is in P:r. A claim that finds the first job over a limit parks the group: removes
+-- it from P:r (one ZREM) and records why; the group's backlog is then invisible to claims until a slot
+-- frees (setStatus) or its rate window moves (the claim wakes it from P:pr). So a claim never walks a
+-- saturated key's backlog: it visits each saturated group once, then the group is out of the scan.
+
+-- The group of a job, or nil when it has neither key (length-prefixed, so no two pairs collide).
+local function groupOf(j)
+  if not j.ck and not j.rk then return nil end
+  local c = j.ck and (#j.ck .. ':' .. j.ck) or '-'
+  local r = j.rk and (#j.rk .. ':' .. j.rk) or '-'
+  return c .. '|' .. r
+end
+
+-- Puts a due job in line at (score, member): in P:r, or in its group's line (and in P:r if it became
+-- the first of a group that is not parked).
+local function makeReady(j, score, member)
+  local s = fmt(score)
+  redis.call('HSET', jobKey(j.id), 'q', 'r', 'sc', s, 'pm', member)
+  j.q, j.sc, j.pm = 'r', s, member
+  local g = groupOf(j)
+  if not g then
+    redis.call('ZADD', readyKey(j.type), s, member)
+    return
+  end
+  local line = groupKey(j.type, g)
+  local first = redis.call('ZRANGE', line, 0, 0)[1]
+  redis.call('ZADD', line, s, member)
+  if redis.call('HEXISTS', parkedKey(j.type), g) == 1 then return end
+  if first == nil or redis.call('ZRANGE', line, 0, 0)[1] == member then
+    if first then redis.call('ZREM', readyKey(j.type), first) end
+    redis.call('ZADD', readyKey(j.type), s, member)
+  end
+end
+
+-- Takes a ready job out of its lines. When it was its group's entry in P:r, the group's next job takes
+-- its place there; that entry is returned ({ m = member, s = score }) so a claim can consider it too.
+local function leaveReady(j, member)
+  local listed = redis.call('ZREM', readyKey(j.type), member)
+  local g = groupOf(j)
+  if not g then return nil end
+  local line = groupKey(j.type, g)
+  redis.call('ZREM', line, member)
+  if listed == 0 then return nil end
+  local nxt = redis.call('ZRANGE', line, 0, 0, 'WITHSCORES')
+  if #nxt == 0 then return nil end
+  redis.call('ZADD', readyKey(j.type), nxt[2], nxt[1])
+  return { m = nxt[1], s = tonumber(nxt[2]) }
+end
+
+-- Puts a parked group back in the scan: its first job returns to P:r.
+local function unpark(jobType, g)
+  redis.call('HDEL', parkedKey(jobType), g)
+  local first = redis.call('ZRANGE', groupKey(jobType, g), 0, 0, 'WITHSCORES')
+  if #first > 0 then redis.call('ZADD', readyKey(jobType), first[2], first[1]) end
+end
+
+-- A running job of (type, key) stopped running: one slot fewer taken, and every group parked on the
+-- key is woken (all of them: one that is then held by its rate bucket must not keep the others out).
+local function slotFreed(jobType, key)
+  if redis.call('HINCRBY', runCountKey(jobType), key, -1) <= 0 then
+    redis.call('HDEL', runCountKey(jobType), key)
+  end
+  local waiting = slotWaitKey(jobType, key)
+  local groups = redis.call('SMEMBERS', waiting)
+  if #groups == 0 then return end
+  redis.call('DEL', waiting)
+  for _, g in ipairs(groups) do
+    if redis.call('HGET', parkedKey(jobType), g) == 'c' then unpark(jobType, g) end
+  end
+end
+
+-- Fair share -----------------------------------------------------------------------------------------
+-- Start-time fair queuing: a due job of tenant t in band p gets round = max(head(p), last(t, p) + 1),
+-- where head(p) = the smallest round among the band's jobs in the ready lines of every type (or, when
+-- there is none, the band's clock: the highest round ever given, so a tenant that ran much before
+-- carries no debt and one that ran nothing no credit), and last(t, p) = the round of t's newest job in
+-- the band while that job is still waiting (none: the tenant starts at the head). The claim then reads
+-- P:r in score order: round-robin across tenants at the cost of a FIFO, and no fair-share write at
+-- claim time. Scripts run one at a time, so two enqueues never compute a round from the same state;
+-- ties (a round a tenant shares with others) go by place in line, i.e. enqueue order.
+--
+-- `cache` lives for one script call: new rounds are >= the head, so the head does not move while a call
+-- places jobs, and a tenant's jobs in one call get consecutive rounds.
+local function fairRound(j, cache)
+  local p = j.priority
+  local band = cache.bands[p]
+  if band == nil then
+    if cache.types == nil then cache.types = redis.call('SMEMBERS', TYPES) end
+    local base = bandBase(p)
+    local headRound = nil
+    for _, t in ipairs(cache.types) do
+      local first = redis.call('ZRANGEBYSCORE', readyKey(t), fmt(base), '(' .. fmt(base + BAND),
+        'WITHSCORES', 'LIMIT', 0, 1)
+      if #first > 0 then
+        local round = tonumber(first[2]) - base
+        if headRound == nil or round < headRound then headRound = round end
+      end
+    end
+    local clock = tonumber(redis.call('HGET', FAIR, p .. ':c')) or 0
+    band = { head = headRound or clock, clock = clock, tenants = {} }
+    cache.bands[p] = band
+  end
+  local tenant = band.tenants[j.tenant]
+  if tenant == nil then
+    local f = redis.call('HMGET', FAIR, p .. ':l:' .. j.tenant, p .. ':j:' .. j.tenant)
+    local last = nil
+    if f[2] and redis.call('HGET', jobKey(f[2]), 'q') == 'r' then last = tonumber(f[1]) end
+    tenant = { last = last }
+    band.tenants[j.tenant] = tenant
+  end
+  local round = band.head
+  if tenant.last ~= nil and tenant.last + 1 > round then round = tenant.last + 1 end
+  tenant.last = round
+  redis.call('HSET', FAIR, p .. ':l:' .. j.tenant, fmt(round), p .. ':j:' .. j.tenant, j.id)
+  if round > band.clock then
+    band.clock = round
+    redis.call('HSET', FAIR, p .. ':c', fmt(round))
+  end
+  return round
+end
+
+local function newFairCache() return { bands = {} } end
+
+-- The tenant's last job leaves the line (cancelled, deleted): its newest other job still waiting in the
+-- band (a short look back through its pending jobs) holds the tenant's last round now, so a new job of
+-- the tenant still queues behind its older ones; none found: the tenant starts at the head again.
+local function fairForget(j)
+  local p = j.priority
+  local jf, lf = p .. ':j:' .. j.tenant, p .. ':l:' .. j.tenant
+  if redis.call('HGET', FAIR, jf) ~= j.id then return end
+  local ids = redis.call('ZREVRANGE', statusKey('pending', j.tenant), 0, 31)
+  for _, id in ipairs(ids) do
+    if id ~= j.id then
+      local f = redis.call('HMGET', jobKey(id), 'priority', 'q', 'sc')
+      if f[2] == 'r' and f[3] and (tonumber(f[1]) or 0) == p then
+        redis.call('HSET', FAIR, lf, fmt(tonumber(f[3]) - bandBase(p)), jf, id)
+        return
+      end
+    end
+  end
+  redis.call('HDEL', FAIR, jf, lf)
+end
+
+-- The ready score of a due job: its band, then its fair round ("tenant") or its runAt ("fifo").
+local function readyScore(j, fairness, cache)
+  local value = fairness == 'fifo' and tonumber(j.runAt) or fairRound(j, cache)
+  return bandBase(j.priority) + clampValue(value)
+end
+
+-- Status and lines -----------------------------------------------------------------------------------
+
+-- Moves the job between the per-tenant status index and counters, and keeps the running count of its
+-- concurrency key exact through every change (claim, complete, fail, retry, release, cancel, reclaim).
 local function setStatus(j, to)
   local from = j.status
   if from then
@@ -55,22 +260,48 @@ local function setStatus(j, to)
   redis.call('HINCRBY', countsKey(j.tenant), to .. ':' .. j.type, 1)
   redis.call('HSET', jobKey(j.id), 'status', to)
   j.status = to
+  if j.ck and from ~= to then
+    if to == 'running' then
+      redis.call('HINCRBY', runCountKey(j.type), j.ck, 1)
+    elseif from == 'running' then
+      slotFreed(j.type, j.ck)
+    end
+  end
 end
 
--- Puts the job in line at `runAt` (a new place, behind jobs already due then).
-local function enqueuePending(j, runAt)
+-- Puts the job in the delayed line at `runAt` with a new place in line (behind jobs already queued);
+-- the first claim at or after runAt places it in its ready line.
+local function enqueueDelayed(j, runAt)
   local member = string.format('%016d', redis.call('INCR', P .. ':seq')) .. ':' .. j.id
   redis.call('ZADD', pendingKey(j.type), runAt, member)
-  redis.call('HSET', jobKey(j.id), 'pm', member, 'runAt', runAt)
-  j.pm = member
+  redis.call('HSET', jobKey(j.id), 'pm', member, 'runAt', runAt, 'q', 'w')
+  j.pm, j.q, j.runAt = member, 'w', runAt
 end
 
-local function leavePending(j)
-  if j.pm then
-    redis.call('ZREM', pendingKey(j.type), j.pm)
-    redis.call('HDEL', jobKey(j.id), 'pm')
-    j.pm = nil
+-- A new pending job: due at `now` -> its ready line with a new place; later -> the delayed line.
+local function enqueuePending(j, runAt, now, fairness, cache)
+  if tonumber(runAt) > tonumber(now) then
+    enqueueDelayed(j, runAt)
+    return
   end
+  local member = string.format('%016d', redis.call('INCR', P .. ':seq')) .. ':' .. j.id
+  redis.call('HSET', jobKey(j.id), 'runAt', runAt)
+  j.runAt = runAt
+  makeReady(j, readyScore(j, fairness, cache), member)
+end
+
+-- A pending job leaves every line (cancel, delete). Layout 1's pending jobs have pm but no q: they are
+-- in P:p, like delayed jobs.
+local function leavePending(j)
+  if j.status ~= 'pending' then return end
+  if j.q == 'r' then
+    leaveReady(j, j.pm)
+    fairForget(j)
+  elseif j.pm then
+    redis.call('ZREM', pendingKey(j.type), j.pm)
+  end
+  redis.call('HDEL', jobKey(j.id), 'pm', 'q', 'sc')
+  j.pm, j.q, j.sc = nil, nil, nil
 end
 
 -- Frees the dedupe key if this job holds it (a finished job no longer blocks a new one).
@@ -85,20 +316,25 @@ end
 local function finish(j, status, now, expiresAt)
   leavePending(j)
   redis.call('ZREM', RUNNING, j.id)
-  redis.call('HDEL', jobKey(j.id), 'leaseOwner', 'leaseExpiresAt')
+  redis.call('HDEL', jobKey(j.id), 'leaseOwner', 'leaseExpiresAt', 'pm', 'q', 'sc')
   redis.call('HSET', jobKey(j.id), 'finishedAt', now, 'expiresAt', expiresAt, 'updatedAt', now)
   redis.call('ZADD', EXPIRING, expiresAt, j.id)
   setStatus(j, status)
   releaseDedupe(j)
 end
 
--- Running -> pending again at runAt (a retry or a release).
-local function backToPending(j, runAt, now)
+-- Running -> pending, out of the lease index; the caller puts it in a line.
+local function leaveRunning(j, now)
   redis.call('ZREM', RUNNING, j.id)
   redis.call('HDEL', jobKey(j.id), 'leaseOwner', 'leaseExpiresAt')
   redis.call('HSET', jobKey(j.id), 'updatedAt', now)
   setStatus(j, 'pending')
-  enqueuePending(j, runAt)
+end
+
+-- Running -> pending again at runAt (a retry or a reclaim): the delayed line, placed when due.
+local function backToPending(j, runAt, now)
+  leaveRunning(j, now)
+  enqueueDelayed(j, runAt)
 end
 
 -- Publishes the job's JobEvent; re-reads progress and message, which the caller may just have set.

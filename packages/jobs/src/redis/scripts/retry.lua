@@ -15,6 +15,7 @@ redis.call('ZREM', EXPIRING, j.id)
 redis.call('HDEL', jobKey(j.id), 'message', 'result', 'error', 'startedAt', 'finishedAt', 'expiresAt')
 redis.call('HSET', jobKey(j.id), 'attempts', 0, 'progress', 0, 'updatedAt', ARGV[5])
 setStatus(j, 'pending')
-enqueuePending(j, ARGV[5])
+-- Through the delayed line, due now: the next claim places it with a fresh round.
+enqueueDelayed(j, ARGV[5])
 publish('enqueued', j)
 return record(j.id)
