@@ -4,6 +4,7 @@
  */
 const PARTS: Record<string, (filters: readonly string[]) => Promise<void>> = {
   engine: async (filters) => (await import("./engine/index.js")).runEngineBench(filters),
+  noisy: async (filters) => (await import("./engine/noisy-run.js")).runNoisyBench(filters),
   books: async (filters) => (await import("../packages/books/bench/upload.js")).runBooksBench(filters),
   http: async () => {
     await (await import("../apps/server/bench/http.js")).runHttpBench();

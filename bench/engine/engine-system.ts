@@ -13,7 +13,7 @@ export function engineSystem(store: JobStore, teardown: () => Promise<void> = as
   let handler: BenchHandler = () => null;
   const task = defineTask({
     name: "bench_job",
-    input: z.object({ i: z.number() }),
+    input: z.object({ i: z.number(), sentAt: z.number().optional() }),
     retries: 0,
     handler: async (ctx) => {
       await handler({
@@ -29,15 +29,15 @@ export function engineSystem(store: JobStore, teardown: () => Promise<void> = as
   let initialised: Promise<void> | undefined;
 
   return {
-    async enqueue(input: BenchPayload) {
+    async enqueue(input: BenchPayload, tenant = TENANT) {
       initialised ??= queue.init();
       await initialised;
-      return (await queue.enqueue(task, input, { tenantId: TENANT })).job.id;
+      return (await queue.enqueue(task, input, { tenantId: tenant })).job.id;
     },
-    async enqueueBulk(inputs) {
+    async enqueueBulk(inputs, tenant = TENANT) {
       initialised ??= queue.init();
       await initialised;
-      const results = await queue.enqueueMany(task, inputs, { tenantId: TENANT });
+      const results = await queue.enqueueMany(task, inputs, { tenantId: tenant });
       return results.map((r) => r.job.id);
     },
     async startWorker(next, concurrency) {

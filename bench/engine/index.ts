@@ -9,9 +9,13 @@ import type { EngineFigures } from "./workloads.js";
 
 const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 
-function runChild(targetName: string): Promise<EngineFigures> {
+/** Runs one target's workloads in a child process; `noisy` picks the noisy-neighbour workload. */
+export function runChild<F = EngineFigures>(
+  targetName: string,
+  workload: "engine" | "noisy" = "engine",
+): Promise<F> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, targetName], {
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, targetName, workload], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -25,16 +29,16 @@ function runChild(targetName: string): Promise<EngineFigures> {
         reject(new Error(`bench target "${targetName}" exited with ${code}:\n${out}`));
         return;
       }
-      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as EngineFigures);
+      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as F);
     });
   });
 }
 
-function medianFigures(runs: readonly EngineFigures[]): EngineFigures {
+export function medianFigures<F extends object>(runs: readonly F[]): F {
   const first = runs[0]!;
   const out = { ...first };
-  for (const key of Object.keys(first) as Array<keyof EngineFigures>)
-    out[key] = median(runs.map((r) => r[key]));
+  for (const key of Object.keys(first) as Array<keyof F>)
+    out[key] = median(runs.map((r) => r[key] as number)) as F[keyof F];
   return out;
 }
 
@@ -60,14 +64,14 @@ export async function runEngineBench(filters: readonly string[]): Promise<void> 
   const runs = new Map<string, EngineFigures[]>(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= repeat; round += 1) {
     for (const target of targets) {
-      const figures = await runChild(target.name);
+      const figures = await runChild<EngineFigures>(target.name);
       runs.get(target.name)!.push(figures);
       console.log(
         `run ${round} ${target.name}: ${JSON.stringify(figures, (_, v) => (typeof v === "number" ? Math.round(v * 100) / 100 : v))}`,
       );
     }
   }
-  const results = new Map([...runs].map(([name, list]) => [name, medianFigures(list)]));
+  const results = new Map([...runs].map(([name, list]) => [name, medianFigures<EngineFigures>(list)]));
   console.log(`\nload average (1 min) before ${loadBefore.toFixed(2)}, after ${loadavg()[0]!.toFixed(2)}\n`);
   console.log(resultsTable(results));
   console.log("");

@@ -4,6 +4,8 @@
  */
 export interface BenchPayload {
   i: number;
+  /** performance.now() when enqueued: set by workloads that time enqueue → start from the handler. */
+  sentAt?: number;
 }
 
 export interface BenchJob {
@@ -16,10 +18,10 @@ export interface BenchJob {
 export type BenchHandler = (job: BenchJob) => Promise<unknown> | unknown;
 
 export interface BenchSystem {
-  /** One job per call. */
-  enqueue(input: BenchPayload): Promise<string>;
+  /** One job per call, for `tenant` (default: one bench tenant; systems without tenants ignore it). */
+  enqueue(input: BenchPayload, tenant?: string): Promise<string>;
   /** Many jobs in one call (ours: enqueueMany; BullMQ: addBulk). */
-  enqueueBulk(inputs: readonly BenchPayload[]): Promise<string[]>;
+  enqueueBulk(inputs: readonly BenchPayload[], tenant?: string): Promise<string[]>;
   /** Starts a worker pool in this process; every job runs `handler` (replaced on each call). */
   startWorker(handler: BenchHandler, concurrency: number): Promise<void>;
   stopWorker(): Promise<void>;

@@ -1,0 +1,57 @@
+import { loadavg } from "node:os";
+import { medianFigures, runChild } from "./index.js";
+import { NOISY, NOISY_TARGETS, type NoisyFigures } from "./noisy.js";
+
+const fmt = (v: number, digits = 0) =>
+  Number.isFinite(v)
+    ? v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : "—";
+
+/**
+ * `npm run bench -- noisy [name filter…]`: the noisy-neighbour workload on every store (fair share and
+ * fifo) and BullMQ, each in its own child, BENCH_REPEAT times (default 3, interleaved), medians.
+ */
+export async function runNoisyBench(filters: readonly string[]): Promise<void> {
+  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+  const targets = [];
+  for (const target of NOISY_TARGETS) {
+    if (filters.length > 0 && !filters.some((f) => target.name.toLowerCase().includes(f.toLowerCase())))
+      continue;
+    const reason = (await target.unavailable?.()) ?? null;
+    if (reason === null) targets.push(target);
+    else console.log(`skipping ${target.name}: ${reason}`);
+  }
+  console.log(
+    `noisy neighbour: tenant A ${NOISY.backlog.toLocaleString("en-US")} jobs, then tenant B ${NOISY.arrivals} jobs one every ${NOISY.everyMs} ms; concurrency ${NOISY.concurrency}; ${repeat} run(s) each`,
+  );
+  const loadBefore = loadavg()[0] as number;
+  const runs = new Map<string, NoisyFigures[]>(targets.map((t) => [t.name, []]));
+  for (let round = 1; round <= repeat; round += 1) {
+    for (const target of targets) {
+      const figures = await runChild<NoisyFigures>(target.name, "noisy");
+      runs.get(target.name)?.push(figures);
+      console.log(
+        `run ${round} ${target.name}: ${JSON.stringify(figures, (_, v) => (typeof v === "number" ? Math.round(v * 100) / 100 : v))}`,
+      );
+    }
+  }
+  console.log(
+    `\nload average (1 min) before ${loadBefore.toFixed(2)}, after ${(loadavg()[0] as number).toFixed(2)}\n`,
+  );
+  const fifoThroughput = (name: string) => {
+    const fifo = runs.get(name.replace(/ tenant$/, " fifo"));
+    return fifo && fifo.length > 0 ? medianFigures(fifo).aThroughput : undefined;
+  };
+  console.log(
+    "| target | B start p50 (ms) | B start p99 (ms) | B jobs during A's backlog | A throughput (jobs/s) | A vs same store fifo |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const [name, list] of runs) {
+    const m = medianFigures(list);
+    const base = name.endsWith(" tenant") ? fifoThroughput(name) : undefined;
+    const vs = base === undefined ? "—" : `${fmt((100 * m.aThroughput) / base)} %`;
+    console.log(
+      `| ${name} | ${fmt(m.bP50, 2)} | ${fmt(m.bP99, 2)} | ${fmt(m.bDuringBacklog)} / ${NOISY.arrivals} | ${fmt(m.aThroughput)} | ${vs} |`,
+    );
+  }
+}
