@@ -15,8 +15,13 @@ runStoreConformance({
   name: "postgres",
   ...(available ? {} : { skip: `${unavailableReason()} (CI=true makes this a failure)` }),
   // A fresh schema per store instance, so tests never see each other's jobs.
-  createStore: async () =>
-    createPostgresStore({ connectionString: POSTGRES_URL, schema: uniqueSchemaName(), poolSize: 4 }),
+  createStore: async (variant) =>
+    createPostgresStore({
+      connectionString: POSTGRES_URL,
+      schema: uniqueSchemaName(),
+      poolSize: 4,
+      ...(variant?.fairness ? { fairness: variant.fairness } : {}),
+    }),
   destroyStore: async (store) => {
     await admin?.query(`DROP SCHEMA IF EXISTS "${(store as PostgresJobStore).schema}" CASCADE`);
   },

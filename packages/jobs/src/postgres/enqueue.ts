@@ -1,5 +1,5 @@
 import { JobsError } from "../errors.js";
-import type { EnqueueResult, JobRecord, NewJob } from "../types.js";
+import type { EnqueueResult, Fairness, JobRecord, NewJob } from "../types.js";
 import { type JobRow, type Queryable, toJob } from "./sql.js";
 import { type SchemaNames, schemaNames } from "./statements/names.js";
 import { keyHolderStatement } from "./statements/read.js";
@@ -11,19 +11,27 @@ export interface InsertOutcome {
   created: JobRecord[];
 }
 
+/** Where and how an insert runs. */
+export interface InsertTarget {
+  names: SchemaNames;
+  /** The event origin of the writing store ("" for an application's connection). */
+  origin: string;
+  /** Prepared statements (the store's own pool); an application's connection gets unnamed ones so the store leaves nothing prepared on it. */
+  named: boolean;
+  /** How due jobs get their place in line; null: the fairness init() recorded in the schema. */
+  fairness: Fairness | null;
+}
+
 /**
  * Inserts `jobs` in one statement; each job whose idempotency or dedupe key is already held gets the
- * holder back instead (created: false). `named` uses prepared statements (the store's own pool);
- * an application's connection gets unnamed ones so the store leaves nothing prepared on it.
+ * holder back instead (created: false).
  */
 export async function insertJobs(
   db: Queryable,
-  names: SchemaNames,
+  target: InsertTarget,
   jobs: readonly NewJob[],
-  origin: string,
-  named: boolean,
 ): Promise<InsertOutcome> {
-  const rows = await insertRows(db, names, jobs, origin, named);
+  const rows = await insertRows(db, target, jobs);
   const inserted = new Map(rows.map((row) => [row.id, toJob(row)]));
   const results: EnqueueResult[] = [];
   for (const job of jobs) {
@@ -33,20 +41,15 @@ export async function insertJobs(
       inserted.delete(job.id);
       results.push({ job: mine, created: true });
     } else {
-      results.push(await resolveHeldKey(db, names, job, origin, named));
+      results.push(await resolveHeldKey(db, target, job));
     }
   }
   return { results, created: results.filter((r) => r.created).map((r) => r.job) };
 }
 
 /** One INSERT of every job, in order; returns the rows created (skipped ones hit a unique index). */
-async function insertRows(
-  db: Queryable,
-  names: SchemaNames,
-  jobs: readonly NewJob[],
-  origin: string,
-  named: boolean,
-): Promise<JobRow[]> {
+async function insertRows(db: Queryable, target: InsertTarget, jobs: readonly NewJob[]): Promise<JobRow[]> {
+  const { names, named } = target;
   const statement = enqueueStatement(names);
   const { rows } = await db.query<JobRow>({
     ...(named ? { name: statement.name } : {}),
@@ -61,7 +64,11 @@ async function insertRows(
       jobs.map((j) => j.now),
       jobs.map((j) => j.idempotencyKey ?? null),
       jobs.map((j) => j.dedupeKey ?? null),
-      origin,
+      jobs.map((j) => j.priority ?? 0),
+      jobs.map((j) => j.concurrencyKey ?? null),
+      jobs.map((j) => j.rateKey ?? null),
+      target.fairness,
+      target.origin,
       names.schema,
     ],
   });
@@ -73,13 +80,8 @@ async function insertRows(
  * dedupe holder finished in between), insert again. A job found under its own id with the same
  * tenant, type and creation time is this very job, written by a first try whose reply was lost.
  */
-async function resolveHeldKey(
-  db: Queryable,
-  names: SchemaNames,
-  job: NewJob,
-  origin: string,
-  named: boolean,
-): Promise<EnqueueResult> {
+async function resolveHeldKey(db: Queryable, target: InsertTarget, job: NewJob): Promise<EnqueueResult> {
+  const { names, named } = target;
   const statement = keyHolderStatement(names);
   for (let round = 0; round < 5; round += 1) {
     const { rows } = await db.query<JobRow & { holds: "idempotency" | "dedupe" | "id" }>({
@@ -99,7 +101,7 @@ async function resolveHeldKey(
       throw new JobsError("conflict", `A job with id ${job.id} already exists; generate a new id.`);
     }
     if (holder !== undefined) return { job: toJob(holder), created: false };
-    const [row] = await insertRows(db, names, [job], origin, named);
+    const [row] = await insertRows(db, target, [job]);
     if (row !== undefined) return { job: toJob(row), created: true };
   }
   throw new JobsError("conflict", `Could not enqueue job ${job.id}: its key kept changing hands; try again.`);
@@ -108,13 +110,16 @@ async function resolveHeldKey(
 /**
  * Enqueues `job` on the application's own connection, inside whatever transaction it has open: the
  * job commits (and its NOTIFY fires) together with the app's rows, or neither does. Call it between
- * the app's BEGIN and COMMIT; the schema must have been created by `createPostgresStore(...).init()`.
+ * the app's BEGIN and COMMIT; the schema must have been created by `createPostgresStore(...).init()`,
+ * whose `fairness` (recorded in the schema) decides the job's place in line. Its priority and keys
+ * are the job's own (`queue.prepare` fills them in from the task).
  */
 export async function enqueueInTransaction(
   client: Queryable,
   job: NewJob,
   schema = "ledgerflow_jobs",
 ): Promise<EnqueueResult> {
-  const { results } = await insertJobs(client, schemaNames(schema), [job], "", false);
+  const target = { names: schemaNames(schema), origin: "", named: false, fairness: null };
+  const { results } = await insertJobs(client, target, [job]);
   return results[0]!;
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { FailOptions, JobErrorInfo, Json, Lease } from "../types.js";
+import type { FailOptions, Fairness, JobErrorInfo, Json, Lease } from "../types.js";
 import { Batcher } from "./batcher.js";
 import { withReconnect } from "./connection.js";
 import type { PgEvents } from "./events.js";
@@ -45,6 +45,7 @@ export class LeaseWrites {
     private readonly pool: pg.Pool,
     private readonly names: SchemaNames,
     private readonly events: PgEvents,
+    private readonly fairness: Fairness,
   ) {
     this.completions = new Batcher(
       (writes) => this.completeBatch(writes),
@@ -95,7 +96,7 @@ export class LeaseWrites {
   }
 
   async release(lease: Lease, now: number): Promise<boolean> {
-    const rows = await this.run(releaseStatement(this.names), [
+    const rows = await this.run(releaseStatement(this.names, this.fairness), [
       lease.jobId,
       lease.workerId,
       lease.attempt,

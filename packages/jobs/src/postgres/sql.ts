@@ -31,13 +31,16 @@ export interface JobRow {
   started_at: string | null;
   finished_at: string | null;
   expires_at: string | null;
+  priority: number;
+  concurrency_key: string | null;
+  rate_key: string | null;
 }
 
-/** Every column of a job, in the order {@link toJob} reads them (`seq` is the store's own). */
+/** Every column of a job, in the order {@link toJob} reads them (`seq` and `fair_round` are the store's own). */
 export const JOB_COLUMNS =
   "id, tenant_id, type, status, progress, message, input, result, error, attempts, max_attempts, run_at, " +
   "lease_owner, lease_expires_at, idempotency_key, dedupe_key, created_at, updated_at, started_at, " +
-  "finished_at, expires_at";
+  "finished_at, expires_at, priority, concurrency_key, rate_key";
 
 const ms = (value: string | null): number | null => (value === null ? null : Number(value));
 
@@ -64,6 +67,9 @@ export function toJob(row: JobRow): JobRecord {
     startedAt: ms(row.started_at),
     finishedAt: ms(row.finished_at),
     expiresAt: ms(row.expires_at),
+    priority: row.priority,
+    concurrencyKey: row.concurrency_key,
+    rateKey: row.rate_key,
   };
 }
 

@@ -7,6 +7,7 @@ import type {
   ClaimRequest,
   EnqueueResult,
   FailOptions,
+  Fairness,
   JobErrorInfo,
   JobEventKind,
   JobEventListener,
@@ -18,13 +19,14 @@ import type {
   ListPage,
   ListQuery,
   NewJob,
+  ScheduleRecord,
   StoreCapabilities,
   Unsubscribe,
 } from "../types.js";
 import { Batcher } from "./batcher.js";
 import { ClaimBuffer } from "./claim-buffer.js";
 import { withReconnect } from "./connection.js";
-import { insertJobs } from "./enqueue.js";
+import { type InsertTarget, insertJobs } from "./enqueue.js";
 import { PgEvents } from "./events.js";
 import { LeaseWrites } from "./lease-writes.js";
 import { migrate } from "./migrate.js";
@@ -38,7 +40,17 @@ import {
 } from "./statements/manage.js";
 import { type SchemaNames, type Statement, schemaNames } from "./statements/names.js";
 import { countsStatement, getStatement, listText } from "./statements/read.js";
-import { claimStatement } from "./statements/write.js";
+import {
+  advanceScheduleStatement,
+  blockRateKeyStatement,
+  deleteScheduleStatement,
+  listSchedulesStatement,
+  pauseScheduleStatement,
+  type ScheduleRow,
+  saveScheduleStatement,
+  toSchedule,
+} from "./statements/schedules.js";
+import { claimLimitedStatement, claimStatement } from "./statements/write.js";
 
 export interface PostgresStoreOptions {
   /** Defaults to the DATABASE_URL environment variable. Ignored when `pool` is given. */
@@ -62,6 +74,15 @@ export interface PostgresStoreOptions {
    * claim-buffer.ts for the trade-offs). Default 0: off, every claim reads the table.
    */
   prefetch?: number;
+  /**
+   * How jobs of one priority are ordered (see `Fairness`): "tenant" (the default) takes the tenants
+   * that have due jobs round-robin; "fifo" takes the earliest runAt first, in enqueue order. A job
+   * gets its place in line when it comes due (at enqueue, or when a claim finds a delayed job or a
+   * retry due), so give every process on one schema the same value: `init()` records it in the
+   * schema, where `enqueueInTransaction` reads it. Changing it later is safe: jobs already in line
+   * keep their places and new ones line up behind the oldest still waiting.
+   */
+  fairness?: Fairness;
 }
 
 /** Reclaim works through expired leases this many at a time, each batch one short transaction. */
@@ -89,10 +110,13 @@ export class PostgresJobStore implements JobStore {
   private readonly leases: LeaseWrites;
   private readonly enqueues: Batcher<NewJob, EnqueueResult>;
   private readonly prefetched: ClaimBuffer;
+  private readonly fairness: Fairness;
+  private readonly inserts: InsertTarget;
 
   constructor(options: PostgresStoreOptions = {}) {
     this.schema = options.schema ?? "ledgerflow_jobs";
     this.names = schemaNames(this.schema);
+    this.fairness = options.fairness ?? "tenant";
     const connectionString = options.connectionString ?? process.env.DATABASE_URL;
     if (options.pool === undefined && connectionString === undefined) {
       throw new Error(
@@ -107,7 +131,8 @@ export class PostgresJobStore implements JobStore {
     if (this.ownsPool) this.pool.on("error", () => undefined);
     this.leasePool = options.relaxedLeaseCommits === false ? this.pool : relaxedPool(this.pool);
     this.events = new PgEvents({ ...this.pool.options }, this.schema, randomUUID(), () => undefined);
-    this.leases = new LeaseWrites(this.leasePool, this.names, this.events);
+    this.leases = new LeaseWrites(this.leasePool, this.names, this.events, this.fairness);
+    this.inserts = { names: this.names, origin: this.events.origin, named: true, fairness: this.fairness };
     this.prefetched = new ClaimBuffer(
       options.prefetch ?? 0,
       (request) => this.claimFromTable(request),
@@ -126,6 +151,13 @@ export class PostgresJobStore implements JobStore {
 
   async init(): Promise<void> {
     await withReconnect(() => migrate(this.pool, this.schema));
+    await withReconnect(() =>
+      this.pool.query(
+        `INSERT INTO ${this.names.quoted}.settings (fairness) VALUES ($1)
+        ON CONFLICT (id) DO UPDATE SET fairness = EXCLUDED.fairness WHERE settings.fairness <> EXCLUDED.fairness`,
+        [this.fairness],
+      ),
+    );
   }
 
   enqueue(job: NewJob): Promise<EnqueueResult> {
@@ -139,7 +171,7 @@ export class PostgresJobStore implements JobStore {
 
   /** Enqueues on the application's connection, inside its open transaction (see enqueueInTransaction). */
   async enqueueWith(client: pg.ClientBase, job: NewJob): Promise<EnqueueResult> {
-    const { results } = await insertJobs(client, this.names, [job], "", false);
+    const { results } = await insertJobs(client, { ...this.inserts, origin: "", named: false }, [job]);
     return results[0]!;
   }
 
@@ -150,11 +182,30 @@ export class PostgresJobStore implements JobStore {
 
   private async claimFromTable(request: ClaimRequest): Promise<JobRecord[]> {
     const { workerId, limit, leaseMs, now, types } = request;
-    const rows = await this.run<JobRow>(
-      claimStatement(this.names),
-      [now, types, limit, workerId, leaseMs],
-      this.leasePool,
-    );
+    const limited = limitsOf(request);
+    const rows =
+      limited === null
+        ? await this.run<JobRow>(
+            claimStatement(this.names, this.fairness),
+            [now, types, limit, workerId, leaseMs],
+            this.leasePool,
+          )
+        : await this.run<JobRow>(
+            claimLimitedStatement(this.names),
+            [
+              now,
+              types,
+              limit,
+              workerId,
+              leaseMs,
+              this.fairness === "fifo",
+              limited.types,
+              limited.concurrency,
+              limited.rateMax,
+              limited.ratePerMs,
+            ],
+            this.leasePool,
+          );
     const jobs = rows.map(toJob);
     if (this.events.hasListeners) for (const job of jobs) this.events.emit(eventOf("started", job));
     return jobs;
@@ -307,6 +358,51 @@ export class PostgresJobStore implements JobStore {
     return rows.length;
   }
 
+  async blockRateKey(type: string, key: string, until: number): Promise<void> {
+    await this.run(blockRateKeyStatement(this.names), [type, key, until]);
+  }
+
+  async saveSchedule(
+    schedule: Omit<ScheduleRecord, "paused" | "lastFireAt" | "updatedAt">,
+    now: number,
+  ): Promise<ScheduleRecord> {
+    const [row] = await this.run<ScheduleRow>(saveScheduleStatement(this.names), [
+      schedule.name,
+      schedule.task,
+      schedule.cron,
+      schedule.timezone,
+      JSON.stringify(schedule.input ?? null),
+      schedule.tenantId,
+      schedule.createdAt,
+      now,
+    ]);
+    return toSchedule(row!);
+  }
+
+  async deleteSchedule(name: string): Promise<boolean> {
+    const { rowCount } = await withReconnect(() =>
+      this.pool.query({ ...deleteScheduleStatement(this.names), values: [name] }),
+    );
+    return rowCount === 1;
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    const rows = await this.run<ScheduleRow>(listSchedulesStatement(this.names), []);
+    return rows.map(toSchedule);
+  }
+
+  async setSchedulePaused(name: string, paused: boolean, now: number): Promise<ScheduleRecord | null> {
+    const [row] = await this.run<ScheduleRow>(pauseScheduleStatement(this.names), [name, paused, now]);
+    return row === undefined ? null : toSchedule(row);
+  }
+
+  async advanceSchedule(name: string, fireAt: number, now: number): Promise<boolean> {
+    const { rowCount } = await withReconnect(() =>
+      this.pool.query({ ...advanceScheduleStatement(this.names), values: [name, fireAt, now] }),
+    );
+    return rowCount === 1;
+  }
+
   subscribe(listener: JobEventListener): Unsubscribe {
     return this.events.subscribe(listener);
   }
@@ -325,7 +421,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   private async insert(jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
-    const { results, created } = await insertJobs(this.pool, this.names, jobs, this.events.origin, true);
+    const { results, created } = await insertJobs(this.pool, this.inserts, jobs);
     if (this.events.hasListeners) for (const job of created) this.events.emit(eventOf("enqueued", job));
     return results;
   }
@@ -352,6 +448,34 @@ export class PostgresJobStore implements JobStore {
     if (!this.events.hasListeners) return;
     for (const row of rows) this.events.emit(rowEvent(kindOf(row), row));
   }
+}
+
+/** The limits of a claim's types, as the parallel arrays claim_limited() takes; null when none has any. */
+interface LimitArrays {
+  types: string[];
+  concurrency: (number | null)[];
+  rateMax: (number | null)[];
+  ratePerMs: (number | null)[];
+}
+
+/**
+ * The limits that apply to this claim: those of its requested types that declare a concurrency or a
+ * rate limit. Null (the plain claim statement, as cheap as a claim without limits) when there are none.
+ */
+function limitsOf(request: ClaimRequest): LimitArrays | null {
+  const { limits } = request;
+  if (limits === undefined) return null;
+  let arrays: LimitArrays | null = null;
+  for (const type of request.types) {
+    const own = limits[type];
+    if (own === undefined || (own.concurrency === undefined && own.rate === undefined)) continue;
+    arrays ??= { types: [], concurrency: [], rateMax: [], ratePerMs: [] };
+    arrays.types.push(type);
+    arrays.concurrency.push(own.concurrency ?? null);
+    arrays.rateMax.push(own.rate?.max ?? null);
+    arrays.ratePerMs.push(own.rate?.perMs ?? null);
+  }
+  return arrays;
 }
 
 /**

@@ -35,7 +35,7 @@ export function retryStatement(n: SchemaNames): Statement {
       UPDATE ${n.jobs}
       SET status = 'pending', attempts = 0, progress = 0, message = NULL, result = NULL, error = NULL,
         run_at = $3, started_at = NULL, finished_at = NULL, expires_at = NULL, updated_at = $3,
-        seq = ${n.seq}
+        seq = ${n.seq}, fair_round = NULL -- placed in line by the next claim, as a job that came due
       WHERE id = $1 AND tenant_id = $2 AND status IN ('failed', 'cancelled')
       RETURNING *
     )
@@ -86,6 +86,7 @@ export function reclaimStatement(n: SchemaNames): Statement {
         error = CASE WHEN ${final} THEN $4::jsonb ELSE $3::jsonb END,
         run_at = COALESCE(u.retry_at, j.run_at),
         seq = CASE WHEN ${final} THEN j.seq ELSE ${n.seq} END,
+        fair_round = CASE WHEN ${final} THEN j.fair_round END, -- a retry is placed when it comes due
         finished_at = CASE WHEN ${final} THEN $5::bigint END,
         expires_at = CASE WHEN ${final} THEN $5::bigint + $6::bigint END
       FROM u WHERE j.id = u.id AND j.status = 'running'

@@ -15,6 +15,8 @@ export interface SchemaNames {
   seq: string;
   /** Prefix of prepared-statement names: pg refuses one name with two texts on one connection. */
   prefix: string;
+  /** `"schema"`, to qualify the other tables and functions of migration 000002 (queue control). */
+  quoted: string;
 }
 
 export function schemaNames(schema: string): SchemaNames {
@@ -24,5 +26,6 @@ export function schemaNames(schema: string): SchemaNames {
     jobs: `${s}.jobs`,
     seq: `nextval('${s}.jobs_seq_seq'::regclass)`,
     prefix: `lf_${schema}_`,
+    quoted: s,
   };
 }
