@@ -60,7 +60,8 @@ const TIME_SUFFIX =
 /** Reads a date cell; null when it is not a date in any format banks use. */
 export function readDate(cell: string): DateToken | null {
   const s = cell.trim().replace(TIME_SUFFIX, "").trim();
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  // Year first, as ISO or Hungarian "2024.01.15." (a trailing dot is part of the spelling).
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\.?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (m) return { kind: "exact", y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
   m = /^(\d{1,2})([-/. ])(\d{1,2})\2(\d{4}|\d{2})\.?$/.exec(s);
   if (m) {

@@ -9,7 +9,7 @@ import { inferDecimalSeparator } from "./amounts.js";
 import { applyMapping, detectMapping, namesExplicitColumns } from "./columns.js";
 import { readDate } from "./dates.js";
 import { CsvFormatError } from "./errors.js";
-import { PENDING_WORDS } from "./lexicon.js";
+import { PENDING_WORDS, SUMMARY_START } from "./lexicon.js";
 import { amountCents, type DateWindow, windowDate } from "./profile.js";
 import type { CsvRecord } from "./records.js";
 import { type ColumnInference, inferColumns } from "./table.js";
@@ -61,7 +61,10 @@ export function findTable(
     throw notTransactions(records, explicit !== undefined);
   }
   const headers = headerAt === null ? [] : records[headerAt]!.fields.map((h) => h.trim());
-  const tableRows = records.slice(start).filter((_, i) => data[start + i]);
+  // Summary rows (opening and closing balances) are not transactions: they would blur the profiles.
+  const tableRows = records
+    .slice(start)
+    .filter((r, i) => data[start + i] && !r.fields.some((f) => SUMMARY_START.test(f)));
   const decimal = inferDecimalSeparator(
     tableRows.flatMap((r) => r.fields.filter((f) => amountCents(f.trim(), undefined) !== null)),
     delimiter,
@@ -181,6 +184,7 @@ function mergeHeaderRoles(inference: ColumnInference, fromHeader: ColumnMapping 
     payee: free(fromHeader.payee) ?? m.payee,
     category: free(fromHeader.category) ?? m.category,
     marker: m.marker ?? headerMarker,
+    balance: m.balance ?? free(fromHeader.balance),
   };
 }
 

@@ -104,6 +104,8 @@ export const SUMMARY_START = new RegExp(
     "brought forward",
     "carried forward",
     "starting balance",
+    "beginning balance",
+    "balance forward",
     "ending balance",
     "previous balance",
     "new balance",

@@ -10,7 +10,7 @@
 import type { DecimalSeparator } from "../money.js";
 import { type BalanceCheck, balanceVerifies, checkBalance } from "./balance.js";
 import { classifyHeader } from "./columns.js";
-import { orderEvidence, readDate } from "./dates.js";
+import { orderEvidence, readDate, toIsoDate } from "./dates.js";
 import type { HeaderRole } from "./lexicon.js";
 import { CREDIT_MARKS, DEBIT_MARKS } from "./lexicon.js";
 import { amountCents, type ColumnProfile, type DateWindow, profileColumns } from "./profile.js";
@@ -67,21 +67,40 @@ export function inferColumns(
 
   const date = pickDate(profiles, hints, single);
   if (date === null) return null;
+  // Nine in ten cells must be amounts; from five cells on, one stray cell (a shifted field) is allowed.
+  const needed = (p: ColumnProfile) => {
+    const cells = Math.round(p.filled * rows.length);
+    return cells >= 5 ? Math.min(0.9, 1 - 1 / cells) : 0.9;
+  };
   const usable = (p: ColumnProfile) =>
-    p.index !== date && p.amounts >= 0.9 && p.filled > 0 && (single || p.distinct >= 2 || p.filled <= 0.5);
+    p.index !== date &&
+    p.filled > 0 &&
+    p.amounts >= needed(p) &&
+    (single || p.distinct >= 2 || p.filled <= 0.5);
   const amountLike = profiles.filter(usable);
   // A debit or credit column the header names may be empty in a short export (no deposits yet).
   const emptyHalves = profiles.filter(
     (p) => p.filled === 0 && (hints[p.index]?.role === "debit" || hints[p.index]?.role === "credit"),
   );
-  const readings = amountReadings(rows, profiles, amountLike, emptyHalves, hints, headers, decimal, few);
+  const order = dateDirection(rows, date);
+  const readings = amountReadings(
+    rows,
+    profiles,
+    amountLike,
+    emptyHalves,
+    hints,
+    headers,
+    decimal,
+    few,
+    order,
+  );
   if (readings.length === 0) return null;
   readings.sort((a, b) => b.score - a.score);
   const best = readings[0]!;
   const rival = readings.find((r) => !sameMoney(r, best) && best.score - r.score < TIE);
 
   let confidence = best.verified ? 0.98 : 0.9;
-  if (rival && !best.verified) {
+  if (rival) {
     confidence = 0.45;
     reasons.push(
       `The amounts can be read as ${best.label} or as ${rival.label}, and nothing in the file decides between them.`,
@@ -156,6 +175,7 @@ function amountReadings(
   headers: string[],
   decimal: DecimalSeparator,
   few: boolean,
+  order: DateDirection,
 ): AmountReading[] {
   const cents = (c: number) => rows.map((r) => amountCents((r[c] ?? "").trim(), decimal));
   const column = new Map(amountLike.map((p) => [p.index, cents(p.index)]));
@@ -172,7 +192,15 @@ function amountReadings(
 
   for (const p of amountLike) {
     if (p.filled < 0.8) continue;
-    let score = p.amounts * p.filled + 0.3 * p.decimals + (p.negatives > 0 ? 0.2 : 0) - 0.01 * p.index;
+    // Amounts have cents somewhere and rarely repeat; codes (10, 20, 86) and counts do neither.
+    const spread = Math.min(1, p.distinct / Math.max(1, rows.length * p.filled));
+    let score =
+      p.amounts * p.filled +
+      0.3 * p.decimals +
+      0.3 * spread -
+      (p.decimals === 0 ? 0.2 : 0) +
+      (p.negatives > 0 ? 0.2 : 0) -
+      0.01 * p.index;
     if (p.zeros > 0.3) score -= p.zeros;
     score += hintScore(p.index, ["amount"], ["balance", "other", "debit", "credit", "date"]);
     const values = column.get(p.index)!;
@@ -183,6 +211,7 @@ function amountReadings(
         column,
         few,
         headers,
+        order,
       ),
     );
     if (p.negatives < 0.05) {
@@ -196,6 +225,7 @@ function amountReadings(
             column,
             few,
             headers,
+            order,
           ),
         );
       }
@@ -232,6 +262,7 @@ function amountReadings(
           column,
           few,
           headers,
+          order,
         ),
       );
     }
@@ -245,11 +276,12 @@ function finish(
   columns: Map<number, Array<number | null>>,
   few: boolean,
   headers: string[],
+  order: DateDirection,
 ): AmountReading {
   let best: { balance: number; check: BalanceCheck } | null = null;
   for (const [c, balances] of columns) {
     if (c === base.amount || c === base.debit || c === base.credit) continue;
-    const check = checkBalance(values, balances);
+    const check = checkBalance(values, balances, order);
     if (check && (best === null || check.matching > best.check.matching)) best = { balance: c, check };
   }
   const verified = best !== null && balanceVerifies(best.check);
@@ -298,6 +330,27 @@ function pickText(profiles: ColumnProfile[], hints: Hint[], taken: Set<number | 
     if (best === null || score > best.score) best = { index: p.index, score };
   }
   return best?.index ?? null;
+}
+
+type DateDirection = "ascending" | "descending" | null;
+
+/** Whether the rows run oldest or newest first; null when the dates do not say (one day, shuffled). */
+function dateDirection(rows: ReadonlyArray<ReadonlyArray<string>>, date: number): DateDirection {
+  let up = 0;
+  let down = 0;
+  let previous: string | null = null;
+  for (const row of rows) {
+    const token = readDate((row[date] ?? "").trim());
+    if (token === null) continue;
+    const iso = toIsoDate(token, "DMY");
+    const key = typeof iso === "string" ? iso : toIsoDate(token, "MDY");
+    if (typeof key !== "string") continue;
+    if (previous !== null && key > previous) up++;
+    if (previous !== null && key < previous) down++;
+    previous = key;
+  }
+  if (up > down * 2) return "ascending";
+  return down > up * 2 ? "descending" : null;
 }
 
 /** A date with a day above 12, a dotted date, or an unambiguous spelling settles the order. */
