@@ -4,6 +4,7 @@ import { createRedisStore, type RedisJobStore } from "../src/redis/index.js";
 import type { JobRecord, Lease } from "../src/types.js";
 import { DAY, newJob, T0, TYPE } from "./conformance/harness.js";
 import { deleteKeys } from "./support/redis-keys.js";
+import { seeded } from "./support/seeded.js";
 import { describeIfService, REDIS_URL, redisAvailable, uniqueRedisPrefix } from "./support/services.js";
 
 // Reclaim finds dead workers' jobs only through the running-by-lease-expiry zset (P:running). A job
@@ -52,17 +53,6 @@ async function indexProblems(prefix: string, ids: readonly string[]): Promise<st
   });
   for (const id of indexed.keys()) problems.push(`${id} indexed without a job`);
   return problems;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure replays. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const leaseOf = (job: JobRecord): Lease => ({

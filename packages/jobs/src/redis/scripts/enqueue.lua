@@ -36,7 +36,7 @@ for i = 0, n - 1 do
   else
     redis.call('HSET', jobKey(id), 'id', id, 'tenantId', tenant, 'type', jobType, 'progress', 0,
       'input', input, 'attempts', 0, 'maxAttempts', maxAttempts, 'createdAt', now, 'updatedAt', now,
-      'priority', priority)
+      'priority', priority, 'runAt', runAt)
     local j = { id = id, tenant = tenant, type = jobType, createdAt = now, priority = priority, ck = ck, rk = rk }
     if ck then redis.call('HSET', jobKey(id), 'concurrencyKey', ck) end
     if rk then redis.call('HSET', jobKey(id), 'rateKey', rk) end

@@ -210,10 +210,11 @@ local function fairRound(j, cache)
   local round = band.head
   if tenant.last ~= nil and tenant.last + 1 > round then round = tenant.last + 1 end
   tenant.last = round
-  redis.call('HSET', FAIR, p .. ':l:' .. j.tenant, fmt(round), p .. ':j:' .. j.tenant, j.id)
   if round > band.clock then
     band.clock = round
-    redis.call('HSET', FAIR, p .. ':c', fmt(round))
+    redis.call('HSET', FAIR, p .. ':l:' .. j.tenant, fmt(round), p .. ':j:' .. j.tenant, j.id, p .. ':c', fmt(round))
+  else
+    redis.call('HSET', FAIR, p .. ':l:' .. j.tenant, fmt(round), p .. ':j:' .. j.tenant, j.id)
   end
   return round
 end
@@ -278,14 +279,14 @@ local function enqueueDelayed(j, runAt)
   j.pm, j.q, j.runAt = member, 'w', runAt
 end
 
--- A new pending job: due at `now` -> its ready line with a new place; later -> the delayed line.
+-- A new pending job (its runAt already written): due at `now` -> its ready line with a new place;
+-- later -> the delayed line.
 local function enqueuePending(j, runAt, now, fairness, cache)
   if tonumber(runAt) > tonumber(now) then
     enqueueDelayed(j, runAt)
     return
   end
   local member = string.format('%016d', redis.call('INCR', P .. ':seq')) .. ':' .. j.id
-  redis.call('HSET', jobKey(j.id), 'runAt', runAt)
   j.runAt = runAt
   makeReady(j, readyScore(j, fairness, cache), member)
 end
