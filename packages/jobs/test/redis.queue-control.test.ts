@@ -1,10 +1,10 @@
 import { Redis } from "ioredis";
-import { afterAll, afterEach, expect, it } from "vitest";
-import { createRedisStore, type RedisJobStore, type RedisStoreOptions } from "../src/redis/index.js";
+import { expect, it } from "vitest";
+import type { RedisJobStore, RedisStoreOptions } from "../src/redis/index.js";
 import { LAYOUT_VERSION } from "../src/redis/layout.js";
 import type { ClaimRequest, JobRecord, Lease, NewJob } from "../src/types.js";
-import { DAY, newJob, T0, TENANT, TYPE } from "./conformance/harness.js";
-import { deleteKeys } from "./support/redis-keys.js";
+import { DAY, leaseOf, newJob, T0, TENANT, TYPE } from "./conformance/harness.js";
+import { useRedisStores } from "./support/redis-stores.js";
 import { seeded } from "./support/seeded.js";
 import { describeIfService, REDIS_URL, redisAvailable, uniqueRedisPrefix } from "./support/services.js";
 
@@ -14,33 +14,13 @@ import { describeIfService, REDIS_URL, redisAvailable, uniqueRedisPrefix } from 
 // working, and the bounded steps (promotion, look-backs) behave.
 
 const available = await redisAvailable();
-const admin = available ? new Redis(REDIS_URL) : null;
-const prefixes = new Set<string>();
-const opened: RedisJobStore[] = [];
-
-afterEach(async () => {
-  for (const store of opened.splice(0).reverse()) await store.close();
-  for (const prefix of prefixes) if (admin) await deleteKeys(admin, prefix);
-  prefixes.clear();
-});
-afterAll(async () => {
-  await admin?.quit();
-});
+const stores = useRedisStores(available);
+const admin = stores.admin;
 
 async function open(options: RedisStoreOptions = {}): Promise<{ store: RedisJobStore; prefix: string }> {
-  const prefix = options.prefix ?? uniqueRedisPrefix();
-  prefixes.add(prefix);
-  const store = createRedisStore({ url: REDIS_URL, ...options, prefix });
-  opened.push(store);
-  await store.init();
-  return { store, prefix };
+  const store = await stores.open(options);
+  return { store, prefix: store.prefix };
 }
-
-const leaseOf = (job: JobRecord): Lease => ({
-  jobId: job.id,
-  workerId: job.leaseOwner!,
-  attempt: job.attempts,
-});
 
 function claim(store: RedisJobStore, overrides: Partial<ClaimRequest> = {}): Promise<JobRecord[]> {
   return store.claim({ workerId: "w1", limit: 1, leaseMs: 60_000, now: T0, types: [TYPE], ...overrides });
@@ -369,8 +349,7 @@ describeIfService("redis store: queue control", available, () => {
   });
 
   it("reads layout-1 data: an old pending job is claimed (priority 0, no keys), an old running one released and claimed again; the ledger records both layouts", async () => {
-    const prefix = uniqueRedisPrefix();
-    prefixes.add(prefix);
+    const prefix = stores.track(uniqueRedisPrefix());
     // What layout 1's enqueue.lua and claim.lua left behind: one pending job, one running job.
     const old = (id: string, status: string, extra: Record<string, string | number>) =>
       admin!.hset(`${prefix}:job:${id}`, {
@@ -422,11 +401,9 @@ describeIfService("redis store: queue control", available, () => {
   });
 
   it("refuses a prefix written by a newer layout", async () => {
-    const prefix = uniqueRedisPrefix();
-    prefixes.add(prefix);
+    const prefix = stores.track(uniqueRedisPrefix());
     await admin!.hset(`${prefix}:layout`, String(LAYOUT_VERSION + 1), "from the future");
-    const store = createRedisStore({ url: REDIS_URL, prefix });
-    opened.push(store);
+    const store = stores.create({ prefix });
     await expect(store.init()).rejects.toThrow(new RegExp(`layout ${LAYOUT_VERSION + 1}, newer than`));
   });
 

@@ -1,36 +1,21 @@
-import { Redis } from "ioredis";
-import { afterAll, afterEach, expect, it, vi } from "vitest";
-import { createRedisStore, type RedisJobStore } from "../src/redis/index.js";
+import { expect, it, vi } from "vitest";
+import type { RedisJobStore } from "../src/redis/index.js";
 import type { JobEvent, JobRecord, Lease } from "../src/types.js";
 import { DAY, eventually, newJob, T0, TYPE } from "./conformance/harness.js";
 import { drainWithRacingClaimers } from "./support/racing-claims.js";
-import { deleteKeys } from "./support/redis-keys.js";
-import { describeIfService, REDIS_URL, redisAvailable, uniqueRedisPrefix } from "./support/services.js";
+import { useRedisStores } from "./support/redis-stores.js";
+import { describeIfService, redisAvailable, uniqueRedisPrefix } from "./support/services.js";
 
 // What the conformance suite cannot see: several processes on one prefix, pub/sub across them, lease
 // expiry reclaimed by any process, batching, and a Redis that lost its script cache.
 
 const available = await redisAvailable();
-const admin = available ? new Redis(REDIS_URL) : null;
-const prefixes = new Set<string>();
-const opened: RedisJobStore[] = [];
-
-afterEach(async () => {
-  for (const store of opened.splice(0).reverse()) await store.close();
-  for (const prefix of prefixes) if (admin) await deleteKeys(admin, prefix);
-  prefixes.clear();
-});
-afterAll(async () => {
-  await admin?.quit();
-});
+const stores = useRedisStores(available);
+const admin = stores.admin;
 
 /** A store on `prefix` with its own connection, as another process would have. */
-async function open(prefix: string, prefetch = 0): Promise<RedisJobStore> {
-  prefixes.add(prefix);
-  const store = createRedisStore({ url: REDIS_URL, prefix, prefetch });
-  opened.push(store);
-  await store.init();
-  return store;
+function open(prefix: string, prefetch = 0): Promise<RedisJobStore> {
+  return stores.open({ prefix, prefetch });
 }
 
 const leaseOf = (job: JobRecord): Lease => ({

@@ -15,6 +15,14 @@
 -- 3. Without limits for any of its types (the fast path) it is today's claim: one ZRANGE of `limit`
 --    members per type, then per job the same writes as before; the only additions are one
 --    ZRANGEBYSCORE (nothing due in P:p) and one EXISTS (no parked group) per type.
+-- What Redis ran, seen with MONITOR (the plan of a Lua claim; test/redis.queue-control.test.ts keeps
+-- these shapes): with 20,000 due and 20,000 delayed jobs, a claim of 2 without limits ran 31 commands
+-- = 3 for the type (ZRANGEBYSCORE P:p: nothing due; EXISTS P:pk; ZRANGE P:r 0 1) + 14 per job, the
+-- same 14 as before fair share and the same count with a backlog of 2. With a 20,000-job backlog on
+-- key "busy" and one job on "quiet" (concurrency 1, limit 5): 45 commands — busy's first job taken
+-- (its group's next job moved into P:r), busy's second visited and its group parked (HMGET, HGET P:run,
+-- ZREM P:r, HSET P:pk, SADD P:pc), quiet's job taken — identical with a backlog of 10; the next claim
+-- ran 3 (nothing of busy's backlog is visible to it).
 -- Limits are decided here, inside the one script, counting the jobs this call takes: concurrency =
 -- P:run (kept exact by setStatus) < limit; rate = starts in (now - perMs, now] (P:rs, pruned once per
 -- bucket per call) < max and the bucket not blocked past now (P:rb). A skipped job stays pending,
