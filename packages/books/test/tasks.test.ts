@@ -35,7 +35,7 @@ describeEachDialect("book tasks", (ctx) => {
       rows: Array.from({ length: n }, (_, i) => ({
         date: `2025-01-${String((i % 28) + 1).padStart(2, "0")}`,
         description:
-          i % 3 === 0 ? `GUSTO PAYROLL ${i}` : i % 3 === 1 ? `STRIPE TRANSFER ${i}` : `MYSTERY SHOP ${i}`,
+          i % 3 === 0 ? `GUSTO PAYROLL ${i}` : i % 3 === 1 ? `STRIPE TRANSFER ${i}` : `XQJ ${i}`,
         amountCents: i % 3 === 1 ? 10_000 + i : -(1_000 + i),
         fingerprint: `fp${i}`,
       })),
@@ -327,7 +327,7 @@ describeEachDialect("book tasks with an LLM", (ctx) => {
     const { tenantId, companyId } = await seedCompany(db);
     await insertTransactions(db, tenantId, {
       companyId,
-      rows: [{ date: "2025-01-01", description: "ODD SHOP", amountCents: -500, fingerprint: "a" }],
+      rows: [{ date: "2025-01-01", description: "XQJ VXQ", amountCents: -500, fingerprint: "a" }],
     });
     server.script(...Array.from({ length: 8 }, () => ({ status: 500 })));
     const llm = createLlmCategorizer({

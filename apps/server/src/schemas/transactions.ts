@@ -16,7 +16,7 @@ export const TransactionSchema = z
     status: z.enum(TRANSACTION_STATUSES),
     account_id: z.string().nullable(),
     confidence: z.number().nullable(),
-    source: z.enum(["rule", "history", "llm", "manual"]).nullable(),
+    source: z.enum(["rule", "prior", "history", "llm", "manual"]).nullable(),
     created_at: z.string(),
     updated_at: z.string(),
   })

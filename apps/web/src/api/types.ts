@@ -32,7 +32,7 @@ export interface Transaction {
   status: TransactionStatus;
   account_id: string | null;
   confidence: number | null;
-  source: "rule" | "history" | "llm" | "manual" | null;
+  source: "rule" | "prior" | "history" | "llm" | "manual" | null;
   created_at: string;
   updated_at: string;
 }

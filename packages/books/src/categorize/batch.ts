@@ -1,5 +1,6 @@
 import type { HistoryModel } from "./history/model.js";
 import type { LlmCategorizer } from "./llm/categorizer.js";
+import type { PriorCategorizer } from "./prior/model.js";
 import { ruleMatches, sortRules } from "./rules/evaluate.js";
 import type { Rule } from "./rules/schema.js";
 import { type Account, type Categorization, HIGH_CONFIDENCE, type TxnForCategorize } from "./types.js";
@@ -9,6 +10,11 @@ export interface CategorizeBatchInput {
   rules: readonly Rule[];
   /** Null when the company has no categorized history yet. */
   history: HistoryModel | null;
+  /**
+   * The built-in prior, answering with this company's accounts (`loadBuiltInPrior().forAccounts(...)`);
+   * null or absent to go without it.
+   */
+  prior?: PriorCategorizer | null;
   llm: LlmCategorizer;
   accounts: readonly Account[];
   /** Scopes the LLM answer cache. */
@@ -20,6 +26,7 @@ export interface CategorizeBatchInput {
 
 export interface CategorizeBatchCounts {
   byRule: number;
+  byPrior: number;
   byHistory: number;
   byLlm: number;
   /** Categorized with confidence ≥ 0.8: post as is. */
@@ -47,7 +54,26 @@ function better(a: Categorization | null, b: Categorization | null): Categorizat
 }
 
 /**
- * Runs the categorizers in order — rules, then history, then the LLM for whatever is still not
+ * The prior knows merchants in general; the history knows this company. The company wins whenever it
+ * has a say: a confident history answer, or any answer from a payee it has booked before (a bookkeeper
+ * who moved Starbucks to Travel is not overruled by the prior's Meals, even while the history is
+ * still unsure — the row goes to review instead). Otherwise a confident prior answer wins, and
+ * without one the more confident of the two goes to review. When both name the same account the
+ * higher confidence is kept. So the prior carries a new company and fades as its history grows.
+ */
+export function combinePriorAndHistory(
+  prior: Categorization | null,
+  history: Categorization | null,
+  historyKnowsPayee: boolean,
+): Categorization | null {
+  if (prior && history && prior.accountId === history.accountId) return better(history, prior);
+  if (history && (history.confidence >= HIGH_CONFIDENCE || historyKnowsPayee)) return history;
+  if (prior && prior.confidence >= HIGH_CONFIDENCE) return prior;
+  return better(history, prior);
+}
+
+/**
+ * Runs the categorizers in order — rules, then the prior and history, then the LLM for whatever is still not
  * confidently categorized — and counts the outcome. The first confident (≥ 0.8) proposal wins; a
  * transaction nobody is sure about keeps the most confident proposal it got and is flagged for review.
  * Only the leftovers reach the LLM, in batches, because that is the slow and costly step.
@@ -73,11 +99,16 @@ export async function categorizeBatch(input: CategorizeBatchInput): Promise<Cate
   onProgress?.({ stage: "rules", done: total, total });
   signal?.throwIfAborted();
 
-  if (history) {
+  const prior = input.prior ?? null;
+  if (history || prior) {
     for (let i = 0; i < total; i++) {
       if (results[i]) continue;
-      const guess = history.predict(txns[i]!);
-      if (guess && known.has(guess.accountId)) results[i] = guess;
+      const txn = txns[i]!;
+      const fromHistory = history?.predict(txn) ?? null;
+      const h = fromHistory && known.has(fromHistory.accountId) ? fromHistory : null;
+      const fromPrior = prior?.predict(txn) ?? null;
+      const p = fromPrior && known.has(fromPrior.accountId) ? fromPrior : null;
+      results[i] = combinePriorAndHistory(p, h, h !== null && history!.knowsPayee(txn));
     }
   }
   onProgress?.({ stage: "history", done: total, total });
@@ -108,6 +139,7 @@ export async function categorizeBatch(input: CategorizeBatchInput): Promise<Cate
 
   const counts: CategorizeBatchCounts = {
     byRule: 0,
+    byPrior: 0,
     byHistory: 0,
     byLlm: 0,
     highConfidence: 0,
@@ -122,6 +154,7 @@ export async function categorizeBatch(input: CategorizeBatchInput): Promise<Cate
       continue;
     }
     if (r.source === "rule") counts.byRule++;
+    else if (r.source === "prior") counts.byPrior++;
     else if (r.source === "history") counts.byHistory++;
     else if (r.source === "llm") counts.byLlm++;
     if (r.confidence >= HIGH_CONFIDENCE) counts.highConfidence++;

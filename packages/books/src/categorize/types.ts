@@ -28,7 +28,7 @@ export interface TxnForCategorize {
   amountCents: number;
 }
 
-export type CategorizationSource = "rule" | "history" | "llm" | "manual";
+export type CategorizationSource = "rule" | "prior" | "history" | "llm" | "manual";
 
 export interface Categorization {
   accountId: string;

@@ -17,7 +17,7 @@ export type AccountType = (typeof ACCOUNT_TYPES)[number];
 export const TRANSACTION_STATUSES = ["uncategorized", "categorized", "needs_review"] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
-export const CATEGORY_SOURCES = ["rule", "history", "llm", "manual"] as const;
+export const CATEGORY_SOURCES = ["rule", "prior", "history", "llm", "manual"] as const;
 export type CategorySource = (typeof CATEGORY_SOURCES)[number];
 
 export const IMPORT_STATUSES = ["uploaded", "processing", "done", "failed"] as const;

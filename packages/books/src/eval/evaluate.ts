@@ -2,6 +2,7 @@ import { createHistoryModel } from "../categorize/history/model.js";
 import type { TxnForCategorize } from "../categorize/types.js";
 import { naiveBayesBaseline, type Predictor, payeeLookupBaseline } from "./baselines.js";
 import { type Outcome, type Scores, score } from "./metrics.js";
+import { timeOrdered } from "./order.js";
 
 export interface LabeledTxn {
   txn: TxnForCategorize;
@@ -48,10 +49,7 @@ export interface EvaluateOptions {
 
 export function evaluate(data: readonly LabeledTxn[], options: EvaluateOptions = {}): Evaluation {
   const trainShare = options.trainShare ?? 0.7;
-  const ordered = data
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => (a.d.txn.date < b.d.txn.date ? -1 : a.d.txn.date > b.d.txn.date ? 1 : a.i - b.i))
-    .map((x) => x.d);
+  const ordered = timeOrdered(data);
   const cut = Math.floor(ordered.length * trainShare);
   const train = ordered.slice(0, cut);
   const test = ordered.slice(cut);

@@ -38,6 +38,6 @@ export function parseAmountCents(text: string): number {
   const t = text.trim();
   const negative = t.startsWith("-") || (t.startsWith("(") && t.endsWith(")"));
   const n = Number(t.replace(/[^0-9.]/g, ""));
-  if (t === "" || Number.isNaN(n)) return Number.NaN;
+  if (!/\d/.test(t) || Number.isNaN(n)) return Number.NaN;
   return Math.round(n * 100) * (negative ? -1 : 1);
 }

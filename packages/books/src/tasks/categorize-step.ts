@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { categorizeBatch } from "../categorize/batch.js";
 import { createLlmCategorizer, type LlmCategorizer } from "../categorize/llm/categorizer.js";
+import { loadBuiltInPrior } from "../categorize/prior/model.js";
 import type { Categorization, TxnForCategorize } from "../categorize/types.js";
 import type { CompanyContext } from "./company-context.js";
 import type { LlmStatus } from "./schemas.js";
@@ -15,7 +16,7 @@ export interface StepOutput {
 }
 
 /**
- * Runs the categorizers (rules → history → LLM when `llm` is given) over some transactions of one
+ * Runs the categorizers (rules → built-in prior and history → LLM when `llm` is given) over some transactions of one
  * company. The upload task calls it twice — without the LLM, then with it for the leftovers — so
  * its rules (50 %) and LLM (70 %) steps are real.
  */
@@ -37,6 +38,7 @@ export async function runCategorizers(
       txns,
       rules: context.rules,
       history: context.history.size > 0 ? context.history : null,
+      prior: loadBuiltInPrior().forAccounts(context.accounts),
       llm: options.llm ?? NO_LLM,
       accounts: context.accounts,
       tenantId: options.tenantId,

@@ -2,7 +2,8 @@ import { createHistoryModel, type HistoryModel } from "../categorize/history/mod
 import type { BooksDb } from "../db/open.js";
 
 /**
- * Trains the history categorizer on the company's categorized transactions, oldest first — manual
+ * Trains the history categorizer on the company's categorized transactions (not those the built-in
+ * prior categorized unconfirmed), oldest first — manual
  * re-categorizations included, which is how a correction teaches it. Rebuilt per job: a few thousand
  * examples train in milliseconds, and the database stays the one source of truth.
  */
@@ -19,6 +20,9 @@ export async function loadHistoryModel(
     .where("company_id", "=", companyId)
     .where("status", "=", "categorized")
     .where("account_id", "is not", null)
+    // The prior's own guesses are not the company's evidence: learning them would make the history
+    // echo the prior and claim a confidence nobody confirmed. Accepting one makes it `manual`.
+    .where((eb) => eb.or([eb("source", "is", null), eb("source", "!=", "prior")]))
     .orderBy("date", "desc")
     .orderBy("id", "desc")
     .limit(options.maxExamples ?? 20_000)

@@ -1,3 +1,4 @@
+import { payeeKey } from "../payee-key.js";
 import type { Categorization, TxnForCategorize } from "../types.js";
 import { Calibration, type CalibrationJSON } from "./calibration.js";
 import { type Feature, historyFeatures } from "./features.js";
@@ -29,6 +30,8 @@ export interface HistoryModel {
   /** Learns examples in the order given; give them oldest first. */
   train(examples: Iterable<HistoryExample>): void;
   predict(txn: TxnForCategorize): Categorization | null;
+  /** Whether the payee of `txn` was booked before (payee memory), whatever the account. */
+  knowsPayee(txn: TxnForCategorize): boolean;
   toJSON(): HistoryModelJSON;
 }
 
@@ -140,6 +143,10 @@ function build(nb: NaiveBayes, memory: PayeeMemory, calibration: Calibration): H
       if (!p) return null;
       const confidence = calibration.confidence(p.group, p.raw);
       return { accountId: p.label, confidence, source: "history", reason: p.reason };
+    },
+    knowsPayee(txn) {
+      const key = payeeKey(txn.description, txn.payee);
+      return key !== "" && memory.recall(key) !== null;
     },
     toJSON() {
       return { version: 1, nb: nb.toJSON(), memory: memory.toJSON(), calibration: calibration.toJSON() };
