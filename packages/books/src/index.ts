@@ -39,6 +39,8 @@ export {
   type TxnForCategorize,
 } from "./categorize/index.js";
 export {
+  ASK_BELOW,
+  type BalanceSummary,
   type ColumnMapping,
   type ColumnMappingInput,
   type ColumnRef,
@@ -54,8 +56,10 @@ export {
   type EncodingName,
   type FingerprintInput,
   fingerprintRows,
+  type InferenceInfo,
   inspectCsv,
   isRowError,
+  type MappingAlternative,
   normalizeDescription,
   normalizePayee,
   type ParseCsvOptions,
@@ -72,6 +76,7 @@ export { createDbAnswerCache } from "./db/answer-cache.js";
 export { type Company, createCompany, getCompany, listCompanies } from "./db/companies.js";
 export { type ChartAccount, DEFAULT_CHART } from "./db/default-chart.js";
 export { BooksError, type BooksErrorCode } from "./db/errors.js";
+export { recallMapping, rememberMapping } from "./db/import-mappings.js";
 export {
   createImport,
   getImport,

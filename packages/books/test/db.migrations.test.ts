@@ -59,6 +59,7 @@ describeEachDialect("migrations", (ctx) => {
       "api_tokens",
       "categorizer_cache",
       "companies",
+      "import_mappings",
       "imports",
       "journal_entries",
       "journal_lines",

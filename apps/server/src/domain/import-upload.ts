@@ -15,6 +15,8 @@ export interface ImportUploadRequest {
   filename: string;
   content: Uint8Array;
   idempotencyKey: string | null;
+  /** Parser options kept with the import (the mapping confirmed in the mapping step). */
+  options?: Record<string, unknown> | null;
 }
 
 /**
@@ -30,7 +32,12 @@ export async function importUpload(
 ): Promise<{ job: JobRecord; importId: string }> {
   const { db, queue, enqueueInBooksTransaction } = deps;
   const { tenantId, idempotencyKey } = request;
-  const file = { companyId: request.companyId, filename: request.filename, content: request.content };
+  const file = {
+    companyId: request.companyId,
+    filename: request.filename,
+    content: request.content,
+    options: request.options ?? null,
+  };
   if (!enqueueInBooksTransaction) {
     const upload = await createImport(db, tenantId, file);
     const { job } = await queue.enqueue(task, { import_id: upload.id }, { tenantId, idempotencyKey });

@@ -2,11 +2,16 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../context.js";
-import { checkUploadedCsv } from "../domain/csv-check.js";
 import { importUpload } from "../domain/import-upload.js";
+import { decideUploadMapping, parseMappingField } from "../domain/upload-mapping.js";
 import { ApiError, badRequest } from "../errors.js";
 import { errorResponses, json, jsonBody } from "../schemas/common.js";
-import { CategorizeRequestSchema, JobAcceptedSchema, UploadFormSchema } from "../schemas/job-commands.js";
+import {
+  CategorizeRequestSchema,
+  ImportPreviewSchema,
+  JobAcceptedSchema,
+  UploadFormSchema,
+} from "../schemas/job-commands.js";
 import { newRouter, type RouteDeps, requireCompany } from "./deps.js";
 
 export const CATEGORIZE_TASK = "categorize_transactions";
@@ -56,7 +61,14 @@ function uploadRoute(maxBytes: number) {
       }),
     ] as const,
     request: { body: { required: true, content: { "multipart/form-data": { schema: UploadFormSchema } } } },
-    responses: { 202: accepted, ...errorResponses(400, 401, 404, 413, 429) },
+    responses: {
+      202: accepted,
+      200: json(
+        ImportPreviewSchema,
+        "Not sure of the columns: a preview to confirm them (send it again with `mapping`)",
+      ),
+      ...errorResponses(400, 401, 404, 413, 429),
+    },
   });
 }
 
@@ -81,21 +93,31 @@ export function jobCommandRoutes({ db, queue, uploadMaxBytes, enqueueInBooksTran
   });
 
   app.openapi(uploadRoute(uploadMaxBytes), async (c) => {
-    const form = c.req.valid("form") as { file?: unknown; company_id: string };
+    const form = c.req.valid("form") as { file?: unknown; company_id: string; mapping?: string };
     const file = form.file;
     if (!(file instanceof File))
       throw badRequest("file", "attach the bank's CSV export as the multipart field `file`");
     if (file.size > uploadMaxBytes) throw tooLarge(uploadMaxBytes);
     await requireCompany(db, c.var.tenantId, form.company_id);
     const content = new Uint8Array(await file.arrayBuffer());
-    await checkUploadedCsv(content, file.name);
+    const filename = file.name || "upload.csv";
+    const chosen = form.mapping ? parseMappingField(form.mapping) : null;
+    const decision = await decideUploadMapping(
+      db,
+      c.var.tenantId,
+      form.company_id,
+      { content, filename },
+      chosen,
+    );
+    if (decision.kind === "ask") return c.json(decision.preview, 200);
     // One transaction for the import row and its job when the store allows it (PostgreSQL).
     const { job, importId } = await importUpload({ db, queue, enqueueInBooksTransaction }, UPLOAD_TASK, {
       tenantId: c.var.tenantId,
       companyId: form.company_id,
-      filename: file.name || "upload.csv",
+      filename,
       content,
       idempotencyKey: idempotencyKeyOf(c),
+      options: decision.options,
     });
     c.header("Location", `/api/jobs/${job.id}`);
     return c.json({ job_id: job.id, status: job.status, import_id: importId }, 202);

@@ -12,6 +12,7 @@ import { plausibleWindow } from "./profile.js";
 import { type CsvRecord, type Line, RecordAssembler } from "./records.js";
 import { RowReader } from "./rows.js";
 import { type BalancePoint, RowSequencer } from "./sequence.js";
+import { shapeFingerprint } from "./shape.js";
 import { sniffDelimiter } from "./sniff.js";
 import { type CsvSource, openText, splitLines, type TextSource } from "./source.js";
 import { ASK_BELOW } from "./table.js";
@@ -32,6 +33,8 @@ export const DEFAULT_MAX_ROWS = 200_000;
 const SNIFF_LINES = 200;
 // Header search (50) plus the sample of rows whose content decides the columns.
 const HEAD_RECORDS = 250;
+// Rows shown in a preview: enough to recognise every column, few enough to read at a glance.
+const SAMPLE_RECORDS = 12;
 
 export interface CsvStream extends AsyncIterable<ParsedRow | RowError> {
   /** Known once the header has been read, before the first item. */
@@ -166,6 +169,11 @@ class BankCsvStream implements CsvStream {
       mapping,
       decimalSeparator: decimal,
       inference: inferenceInfo(header, headers),
+      fingerprint: shapeFingerprint(headers, delimiter, header.record.fields.length),
+      sampleRecords: ahead
+        .filter((r) => r.fields.some((f) => f.trim() !== ""))
+        .slice(0, SAMPLE_RECORDS)
+        .map((r) => ({ line: r.line, cells: r.fields.map((f) => f.trim()) })),
     };
     const reader = new RowReader(mapping, headers, decimal);
     const finalizer = new RowFinalizer({

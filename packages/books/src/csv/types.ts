@@ -140,6 +140,10 @@ export interface CsvFileInfo {
   decimalSeparator: DecimalSeparator;
   /** Null when the caller's mapping decided every column. */
   inference: InferenceInfo | null;
+  /** The file's shape (see shape.ts): a confirmed mapping is remembered under it. */
+  fingerprint: string;
+  /** The first records below the header as read (cells trimmed), for a preview. */
+  sampleRecords: Array<{ line: number; cells: string[] }>;
 }
 
 export interface ParseCsvResult extends CsvFileInfo {

@@ -148,6 +148,17 @@ export interface CategorizerCacheTable {
   updated_at: number;
 }
 
+/** A mapping confirmed in the import's mapping step, per company and file shape. */
+export interface ImportMappingsTable {
+  tenant_id: string;
+  company_id: string;
+  fingerprint: string;
+  /** JSON of the ColumnMappingInput (column indexes by role). */
+  mapping: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_tokens: ApiTokensTable;
@@ -159,6 +170,7 @@ export interface Database {
   journal_lines: JournalLinesTable;
   rules: RulesTable;
   categorizer_cache: CategorizerCacheTable;
+  import_mappings: ImportMappingsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

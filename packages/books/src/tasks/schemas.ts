@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ImportReportOut } from "./import-report.js";
 
 export const categorizeTransactionsInput = z.object({
   company_id: z.string().min(1),
@@ -31,7 +32,7 @@ export type ImportErrorOut = {
   message: string;
 };
 
-export type UploadAndCategorizeResult = {
+export type UploadAndCategorizeResult = ImportReportOut & {
   parsed: number;
   inserted: number;
   duplicates: number;

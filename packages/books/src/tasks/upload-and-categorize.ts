@@ -9,6 +9,7 @@ import type { TaskDeps } from "./categorize-transactions.js";
 import { resolveCategoryAccounts } from "./category-accounts.js";
 import { loadCompanyContext } from "./company-context.js";
 import { bookImportedCategorized, importOutcome } from "./import-outcome.js";
+import { importReport } from "./import-report.js";
 import { pendingOfImport } from "./pending.js";
 import {
   type ImportErrorOut,
@@ -172,6 +173,7 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
         high_confidence: outcome.highConfidence,
         needs_review: outcome.needsReview,
         errors: errors.slice(0, MAX_REPORTED_ERRORS),
+        ...importReport(parsed, valid),
         llm: llmStatus,
       };
     },

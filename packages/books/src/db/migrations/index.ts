@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_initial.js";
 import * as m0002 from "./0002_categorizer_cache_scope.js";
+import * as m0003 from "./0003_import_mappings.js";
 import * as m0004 from "./0004_prior_source.js";
 
 /**
@@ -10,5 +11,6 @@ import * as m0004 from "./0004_prior_source.js";
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_categorizer_cache_scope": m0002,
+  "0003_import_mappings": m0003,
   "0004_prior_source": m0004,
 };
