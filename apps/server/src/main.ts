@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     case "import": {
       if (!sub || !values.company) throw new Error("usage: ledgerflow import FILE --company ID");
       const company = values.company;
-      return withRuntime((rt) => importCommand(rt, sub, company, values.json));
+      return withRuntime((rt) => importCommand(rt, sub, company, values.json, values.map));
     }
     case "jobs":
       if (sub === "ls") {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createCompany, createTenant, migrateToLatest, openBooksDb } from "@ledgerflow/books";
@@ -44,6 +44,39 @@ describe("the ledgerflow CLI", () => {
     ]);
     const shown = JSON.parse(ledgerflow("jobs", "show", job.id, "--json").stdout);
     expect(shown).toMatchObject({ id: job.id, result: { parsed: 8 } });
+  });
+
+  it("prints the preview and imports nothing when unsure of the columns, then imports with --map and remembers it", () => {
+    const file = path.join(dataDir, "ambiguous.csv");
+    writeFileSync(file, "05.01.2024;Coffee;3,50;\n06.01.2024;Salary;;2.100,00\n17.01.2024;Rent;700,00;\n");
+    const asked = ledgerflow("import", file, "--company", "co_cli");
+    expect(asked.code).toBe(2);
+    expect(asked.stdout).toContain("not sure which columns are which, so nothing was imported yet");
+    expect(asked.stdout).toMatch(/#0 +#1 +#2 +#3\n05\.01\.2024 +Coffee +3,50/);
+    expect(asked.stdout).toContain("--map date=0,description=1,debit=2,credit=3");
+
+    const bad = ledgerflow("import", file, "--company", "co_cli", "--map", "date=0,money=2");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--map: "money=2" is not role=column/);
+
+    const mapped = ledgerflow(
+      "import",
+      file,
+      "--company",
+      "co_cli",
+      "--map",
+      "date=0,description=1,debit=3,credit=2",
+    );
+    expect(mapped.stderr).toBe("");
+    expect(mapped.code).toBe(0);
+    expect(mapped.stdout).toMatch(/Done: parsed 3, inserted 3, duplicates 0/);
+    expect(mapped.stdout).toContain("Sum of the file's transactions: -1396.50");
+
+    const next = path.join(dataDir, "ambiguous-feb.csv");
+    writeFileSync(next, "01.02.2024;Bakery;4,20;\n02.02.2024;Refund;;12,00\n15.02.2024;Rent;700,00;\n");
+    const remembered = ledgerflow("import", next, "--company", "co_cli");
+    expect(remembered.code).toBe(0);
+    expect(remembered.stdout).toContain("Using the mapping remembered for files of this shape.");
   });
 
   it("refuses to import for an unknown company with one clear line", () => {

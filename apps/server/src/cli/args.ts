@@ -4,7 +4,9 @@ export const USAGE = `Usage: ledgerflow <command> [options]
 
   serve [--no-worker]             API + worker + sweeper (SQLite in DATA_DIR by default)
   worker                          a worker process (with the retention sweeper)
-  import FILE --company ID        import a bank CSV and categorize it, with a progress bar
+  import FILE --company ID [--map date=0,amount=3,description=2]
+                                  import a bank CSV and categorize it, with a progress bar;
+                                  prints a preview instead when unsure of the columns
   jobs ls [--status S] [--type T] list jobs (newest first)
   jobs show ID                    one job in full
   tenants create NAME             a tenant and its first API token (printed once)
@@ -23,6 +25,7 @@ export function parseCli(argv: readonly string[]) {
       help: { type: "boolean", short: "h", default: false },
       "no-worker": { type: "boolean", default: false },
       company: { type: "string" },
+      map: { type: "string" },
       status: { type: "string" },
       type: { type: "string" },
       limit: { type: "string" },

@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createWorker, isTerminalStatus, toWireJob } from "@ledgerflow/jobs";
-import { checkUploadedCsv } from "../domain/csv-check.js";
 import { importUpload } from "../domain/import-upload.js";
+import { decideUploadMapping } from "../domain/upload-mapping.js";
 import { UPLOAD_TASK } from "../routes/job-commands.js";
 import type { Runtime } from "../runtime/open.js";
+import { parseMapOption, printImportSummary, printPreview } from "./import-preview.js";
 import { createProgressBar } from "./progress-bar.js";
 import { taskLogger } from "./task-logger.js";
 
@@ -13,15 +14,18 @@ import { taskLogger } from "./task-logger.js";
 const REFRESH_MS = 200;
 
 /**
- * `ledgerflow import FILE --company ID`: stores the file as an import, enqueues
- * upload_and_categorize and runs it here with a worker of its own, drawing the progress until the
- * job ends. Exits non-zero when the job fails.
+ * `ledgerflow import FILE --company ID [--map date=0,amount=3,description=2]`: stores the file as an
+ * import, enqueues upload_and_categorize and runs it here with a worker of its own, drawing the
+ * progress until the job ends. When the importer is not sure of the columns (and no mapping is
+ * remembered for files of this shape) it prints the preview and exits 2 without importing; run it
+ * again with --map. Exits 1 when the job fails.
  */
 export async function importCommand(
   runtime: Runtime,
   file: string,
   companyId: string,
   json: boolean,
+  map?: string,
 ): Promise<number> {
   const { db, queue } = runtime;
   const company = await db
@@ -32,13 +36,23 @@ export async function importCommand(
   if (!company)
     throw new Error(`No company ${companyId}: pass --company with an id from GET /api/companies.`);
   const content = new Uint8Array(readFileSync(file));
-  await checkUploadedCsv(content, basename(file));
+  const filename = basename(file);
+  const chosen = map === undefined ? null : parseMapOption(map);
+  const decision = await decideUploadMapping(db, company.tenant_id, companyId, { content, filename }, chosen);
+  if (decision.kind === "ask") {
+    if (json) process.stdout.write(`${JSON.stringify(decision.preview)}\n`);
+    else printPreview(decision.preview, process.stdout);
+    return 2;
+  }
+  if (decision.remembered && !json)
+    process.stdout.write("Using the mapping remembered for files of this shape.\n");
   const { job } = await importUpload(runtime, UPLOAD_TASK, {
     tenantId: company.tenant_id,
     companyId,
-    filename: basename(file),
+    filename,
     content,
     idempotencyKey: null,
+    options: decision.options,
   });
 
   const worker = createWorker(queue, { concurrency: 1, logger: taskLogger(runtime.logger) });
@@ -52,8 +66,7 @@ export async function importCommand(
         bar?.done();
         const wire = toWireJob(current);
         if (json) process.stdout.write(`${JSON.stringify(wire)}\n`);
-        else if (current.status === "complete")
-          process.stdout.write(`Done: ${JSON.stringify(current.result)}\n`);
+        else if (current.status === "complete") printImportSummary(current.result, process.stdout);
         else process.stderr.write(`Job ${current.id} ${current.status}: ${current.error?.message ?? ""}\n`);
         return current.status === "complete" ? 0 : 1;
       }
