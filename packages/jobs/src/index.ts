@@ -73,6 +73,7 @@ export {
   type TaskLogger,
   TERMINAL_STATUSES,
   type TypeLimits,
+  type TypeStats,
   type Unsubscribe,
 } from "./types.js";
 export { createWorker, type Worker, type WorkerOptions } from "./worker/pool.js";

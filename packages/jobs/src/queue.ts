@@ -1,6 +1,7 @@
 import { systemClock } from "./clock.js";
 import { isJobsError, JobsError } from "./errors.js";
 import { newJobId } from "./ids.js";
+import { combineInstrumentation, type EnqueueProbe, type Instrumentation } from "./instrumentation.js";
 import { EventHub } from "./queue-events.js";
 import {
   describeSchedule,
@@ -22,6 +23,7 @@ import type {
   NewJob,
   StandardSchemaV1,
   TypeLimits,
+  TypeStats,
   Unsubscribe,
 } from "./types.js";
 
@@ -34,6 +36,8 @@ export interface QueueOptions {
   newId?: () => string;
   /** How long finished jobs are kept before the sweeper deletes them. Default 24 hours. */
   retentionMs?: number;
+  /** Tracing and metrics hooks: `createTracing()` from /otel, `createJobMetrics().instrumentation` from /metrics. */
+  instrumentation?: Instrumentation | readonly Instrumentation[];
 }
 
 export interface EnqueueOptions {
@@ -60,6 +64,8 @@ export interface Queue {
   readonly retentionMs: number;
   /** The names of the tasks this queue can run: what its workers claim. */
   readonly taskNames: readonly string[];
+  /** The hooks its enqueues and its workers' attempts report to, if any. */
+  readonly instrumentation: Instrumentation | undefined;
   /** The concurrency and rate limits its tasks declare, by task name (undefined when none does). */
   readonly limits: Readonly<Record<string, TypeLimits>> | undefined;
   task(name: string): AnyTask | undefined;
@@ -92,6 +98,15 @@ export interface Queue {
   schedules(): Promise<ScheduleInfo[]>;
   /** Pauses (no fire while paused, none caught up on resume) or resumes one. Throws JobsError("not_found"). */
   setSchedulePaused(name: string, paused: boolean): Promise<ScheduleInfo>;
+  /** Every job type with pending or running jobs, across tenants (operators, metrics). */
+  stats(): Promise<TypeStats[]>;
+  /**
+   * Pauses or resumes the processing of a task for every worker of every process (they notice within
+   * about a second). Jobs can still be enqueued; they wait. Throws JobsError("unknown_task").
+   */
+  setTaskPaused(task: string, paused: boolean): Promise<void>;
+  /** The paused task names. */
+  pausedTasks(): Promise<string[]>;
   /** Changes to one job. */
   subscribe(jobId: string, listener: JobEventListener): Unsubscribe;
   /** Changes to every job. */
@@ -133,6 +148,29 @@ export function createQueue(options: QueueOptions): Queue {
     tasks.set(task.name, task);
   }
   const events = new EventHub(store);
+  const instrumentation = combineInstrumentation(
+    options.instrumentation === undefined
+      ? []
+      : Array.isArray(options.instrumentation)
+        ? (options.instrumentation as readonly Instrumentation[])
+        : [options.instrumentation as Instrumentation],
+  );
+
+  /** Runs a store enqueue under the instrumentation's probe (a span, a counter), if any. */
+  const probed = async (
+    probe: EnqueueProbe | undefined,
+    insert: () => Promise<EnqueueResult[]>,
+  ): Promise<EnqueueResult[]> => {
+    if (probe === undefined) return insert();
+    try {
+      const results = await insert();
+      probe.end(results);
+      return results;
+    } catch (error) {
+      probe.end(null, error);
+      throw error;
+    }
+  };
 
   const resolveTask = (ref: TaskRef<unknown>): AnyTask => {
     const name = typeof ref === "string" ? ref : ref.name;
@@ -193,38 +231,66 @@ export function createQueue(options: QueueOptions): Queue {
     };
   };
 
+  const buildMany = async (
+    task: AnyTask,
+    inputs: readonly unknown[],
+    opts: EnqueueOptions,
+    now: number,
+    probe: EnqueueProbe | undefined,
+  ): Promise<NewJob[]> => {
+    const jobs: NewJob[] = [];
+    const key = opts.idempotencyKey ?? null;
+    for (const [i, input] of inputs.entries()) {
+      const job = prepare(task, input, key === null ? opts : { ...opts, idempotencyKey: `${key}:${i}` }, now);
+      const built = job instanceof Promise ? await job : job;
+      if (probe !== undefined) built.traceContext = probe.traceContext;
+      jobs.push(built);
+    }
+    return jobs;
+  };
+
   const queue: Queue = {
     store,
     clock,
     retentionMs,
     taskNames: [...tasks.keys()],
+    instrumentation,
     limits: limitsOf(tasks.values()),
     task: (name) => tasks.get(name),
     init: () => guarded(store, () => store.init()),
     async enqueue(ref, input, opts) {
       const task = resolveTask(ref as TaskRef<unknown>);
       const job = await prepare(task, input, opts, clock.now());
-      return guarded(store, () => store.enqueue(job));
+      if (instrumentation?.enqueue === undefined) return guarded(store, () => store.enqueue(job));
+      const probe = instrumentation.enqueue({ task: task.name, tenantId: opts.tenantId, count: 1 });
+      job.traceContext = probe.traceContext;
+      const [result] = await probed(probe, async () => [await guarded(store, () => store.enqueue(job))]);
+      return result as EnqueueResult;
     },
     async enqueueMany(ref, inputs, opts) {
       const task = resolveTask(ref as TaskRef<unknown>);
       const now = clock.now();
-      const jobs: NewJob[] = [];
-      const key = opts.idempotencyKey ?? null;
-      for (const [i, input] of inputs.entries()) {
-        const job = prepare(
-          task,
-          input,
-          key === null ? opts : { ...opts, idempotencyKey: `${key}:${i}` },
-          now,
-        );
-        jobs.push(job instanceof Promise ? await job : job);
-      }
-      return guarded(store, () => store.enqueueMany(jobs));
+      const probe = instrumentation?.enqueue?.({
+        task: task.name,
+        tenantId: opts.tenantId,
+        count: inputs.length,
+      });
+      return probed(probe, async () => {
+        const jobs = await buildMany(task, inputs, opts, now, probe);
+        return guarded(store, () => store.enqueueMany(jobs));
+      });
     },
     async prepare(ref, input, opts) {
       // `prepare` here is the builder above: a method's own name is not in scope in its body.
-      return prepare(resolveTask(ref as TaskRef<unknown>), input, opts, clock.now());
+      const task = resolveTask(ref as TaskRef<unknown>);
+      const job = await prepare(task, input, opts, clock.now());
+      // The job is inserted by the app's own transaction: the span marks where it was prepared.
+      const probe = instrumentation?.enqueue?.({ task: task.name, tenantId: opts.tenantId, count: 1 });
+      if (probe !== undefined) {
+        job.traceContext = probe.traceContext;
+        probe.end(null);
+      }
+      return job;
     },
     async get(tenantId, id) {
       const job = await guarded(store, () => store.get(tenantId, id));
@@ -265,6 +331,12 @@ export function createQueue(options: QueueOptions): Queue {
       if (saved === null) throw new JobsError("not_found", `Schedule "${name}" was not found.`);
       return describeSchedule(saved, clock.now());
     },
+    stats: () => guarded(store, () => store.stats(clock.now())),
+    async setTaskPaused(name, paused) {
+      const task = resolveTask(name);
+      await guarded(store, () => store.setTypePaused(task.name, paused, clock.now()));
+    },
+    pausedTasks: () => guarded(store, () => store.pausedTypes()),
     subscribe: (jobId, listener) => events.forJob(jobId, listener),
     onEvent: (listener) => events.all(listener),
     async close() {

@@ -59,6 +59,11 @@ export interface JobRecord {
   concurrencyKey: string | null;
   /** The task's rate-limit bucket for this job (set when the task declares `rateLimit`), else null. */
   rateKey: string | null;
+  /**
+   * The W3C trace context of the enqueue that created the job (`traceparent`, then optionally ";" and
+   * the `tracestate`), so an attempt's span links to the request that enqueued it; null without tracing.
+   */
+  traceContext: string | null;
 }
 
 /** Identifies one attempt held by one worker: writes naming a stale lease are rejected. */
@@ -84,6 +89,8 @@ export interface NewJob {
   concurrencyKey?: string | null;
   /** Counted against `ClaimRequest.limits[type].rate` when the job starts. */
   rateKey?: string | null;
+  /** Stored as given (at most 1,024 characters; the queue never sends more). */
+  traceContext?: string | null;
 }
 
 /** The highest priority a job may have (the lowest is 0). */
@@ -147,9 +154,19 @@ export interface ScheduleRecord {
 }
 
 export interface ListQuery {
-  tenantId: string;
+  /** The tenant whose jobs to list; null lists every tenant's (operators only: routes decide who may). */
+  tenantId: string | null;
   status?: JobStatus | readonly JobStatus[];
   type?: string;
+  /**
+   * Jobs whose id is exactly this, or whose input (as JSON text) or error message contains it,
+   * case-insensitively. At most 200 characters.
+   */
+  search?: string;
+  /** Only jobs created at or after this time (epoch ms). */
+  createdFrom?: number;
+  /** Only jobs created before this time (epoch ms). */
+  createdTo?: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor?: string | null;
   /** Default 50, at most 500. */
@@ -160,6 +177,18 @@ export interface ListPage {
   /** Newest first (createdAt desc, id desc). */
   jobs: JobRecord[];
   nextCursor: string | null;
+}
+
+/** One job type's queue, across all tenants, as the store sees it now ({@link JobStore.stats}). */
+export interface TypeStats {
+  type: string;
+  /** Pending jobs, due or not. */
+  pending: number;
+  /** Pending jobs whose runAt <= now. */
+  due: number;
+  running: number;
+  /** The smallest runAt among due pending jobs (how long the queue's head has waited), or null. */
+  oldestDueAt: number | null;
 }
 
 export type JobEventKind =
@@ -275,6 +304,19 @@ export interface JobStore {
   ): Promise<number>;
   /** Deletes up to `limit` terminal jobs whose expiresAt <= cutoff; returns how many. */
   deleteExpired(cutoff: number, limit: number): Promise<number>;
+  /**
+   * Every job type with pending or running jobs, across all tenants (metrics, the operator dashboard).
+   * Types with neither are left out. Must stay cheap with a large backlog (indexes, not a table scan).
+   */
+  stats(now: number): Promise<TypeStats[]>;
+  /**
+   * Pauses (or resumes) the processing of one job type, for every worker of every process: stored,
+   * shared and kept across restarts. Workers read the paused types about once a second and leave
+   * them out of their claims; a claim already in flight may still start one.
+   */
+  setTypePaused(type: string, paused: boolean, now: number): Promise<void>;
+  /** The paused job types, sorted. */
+  pausedTypes(): Promise<string[]>;
   /**
    * Blocks the rate bucket (type, key) until `until` (keeps a later block already there): no job of
    * the type with that rateKey is claimed before then. The worker calls it when a handler of a task

@@ -1,5 +1,5 @@
 import { JobsError } from "../errors.js";
-import type { JobRecord, JobStatus, ListPage, ListQuery } from "../types.js";
+import type { JobRecord, JobStatus, ListPage, ListQuery, TypeStats } from "../types.js";
 import { type StoredJob, snapshot } from "./record.js";
 
 export const DEFAULT_LIST_LIMIT = 50;
@@ -58,10 +58,14 @@ export function listJobs(jobs: Iterable<StoredJob>, query: ListQuery): ListPage 
     throw new JobsError("invalid_input", "The list cursor is not valid; start again without a cursor.");
   }
   const matches: StoredJob[] = [];
+  const search = query.search?.toLowerCase();
   for (const job of jobs) {
-    if (job.tenantId !== query.tenantId) continue;
+    if (query.tenantId !== null && job.tenantId !== query.tenantId) continue;
     if (query.type !== undefined && job.type !== query.type) continue;
     if (matchesStatus !== null && !matchesStatus(job.status)) continue;
+    if (query.createdFrom !== undefined && job.createdAt < query.createdFrom) continue;
+    if (query.createdTo !== undefined && job.createdAt >= query.createdTo) continue;
+    if (search !== undefined && !matchesSearch(job, search)) continue;
     if (cursor !== null && !isAfterCursor(job, cursor)) continue;
     matches.push(job);
   }
@@ -69,6 +73,35 @@ export function listJobs(jobs: Iterable<StoredJob>, query: ListQuery): ListPage 
   const page = matches.slice(0, limit).map(snapshot);
   const last = page[page.length - 1];
   return { jobs: page, nextCursor: matches.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** The operator search: the exact id, or a piece of the input's JSON text or of the error message. */
+function matchesSearch(job: StoredJob, search: string): boolean {
+  if (job.id.toLowerCase() === search) return true;
+  if (JSON.stringify(job.input).toLowerCase().includes(search)) return true;
+  return job.error !== null && job.error.message.toLowerCase().includes(search);
+}
+
+/** Pending (due or not), due and running jobs per type, across tenants. */
+export function typeStats(jobs: Iterable<StoredJob>, now: number): TypeStats[] {
+  const byType = new Map<string, TypeStats>();
+  for (const job of jobs) {
+    if (job.status !== "pending" && job.status !== "running") continue;
+    let stats = byType.get(job.type);
+    if (stats === undefined) {
+      stats = { type: job.type, pending: 0, due: 0, running: 0, oldestDueAt: null };
+      byType.set(job.type, stats);
+    }
+    if (job.status === "running") stats.running += 1;
+    else {
+      stats.pending += 1;
+      if (job.runAt <= now) {
+        stats.due += 1;
+        if (stats.oldestDueAt === null || job.runAt < stats.oldestDueAt) stats.oldestDueAt = job.runAt;
+      }
+    }
+  }
+  return [...byType.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }
 
 export function countJobs(

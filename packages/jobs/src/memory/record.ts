@@ -35,6 +35,7 @@ export function snapshot(job: StoredJob): JobRecord {
     priority: job.priority,
     concurrencyKey: job.concurrencyKey,
     rateKey: job.rateKey,
+    traceContext: job.traceContext,
   };
 }
 
@@ -65,6 +66,7 @@ export function newStoredJob(input: NewJob): StoredJob {
     priority: input.priority ?? 0,
     concurrencyKey: input.concurrencyKey ?? null,
     rateKey: input.rateKey ?? null,
+    traceContext: input.traceContext ?? null,
     seq: 0,
     round: 0,
   };

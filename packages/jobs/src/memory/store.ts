@@ -17,11 +17,12 @@ import type {
   NewJob,
   ScheduleRecord,
   StoreCapabilities,
+  TypeStats,
   Unsubscribe,
 } from "../types.js";
 import { MemoryJobs } from "./jobs.js";
 import { ClaimGate, RateBuckets } from "./limits.js";
-import { countJobs, listJobs } from "./list.js";
+import { countJobs, listJobs, typeStats } from "./list.js";
 import { cancelJob, deleteExpired, deleteJob, reclaimExpired, retryJob } from "./manage.js";
 import { SKIP, TAKE, TAKE_AND_STOP } from "./pending-index.js";
 import { newStoredJob, type StoredJob, snapshot } from "./record.js";
@@ -51,6 +52,7 @@ export class MemoryJobStore implements JobStore {
   private readonly jobs: MemoryJobs;
   private readonly rates = new RateBuckets();
   private readonly schedules = new MemorySchedules();
+  private readonly paused = new Set<string>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.jobs = new MemoryJobs(options.fairness ?? "tenant");
@@ -207,6 +209,19 @@ export class MemoryJobStore implements JobStore {
 
   async deleteExpired(cutoff: number, limit: number): Promise<number> {
     return deleteExpired(this.jobs, cutoff, limit);
+  }
+
+  async stats(now: number): Promise<TypeStats[]> {
+    return typeStats(this.jobs.all.values(), now);
+  }
+
+  async setTypePaused(type: string, paused: boolean): Promise<void> {
+    if (paused) this.paused.add(type);
+    else this.paused.delete(type);
+  }
+
+  async pausedTypes(): Promise<string[]> {
+    return [...this.paused].sort();
   }
 
   async blockRateKey(type: string, key: string, until: number): Promise<void> {

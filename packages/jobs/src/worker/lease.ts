@@ -79,7 +79,10 @@ export function startLeaseKeeping(options: LeaseKeeperOptions): () => void {
       .reclaimExpiredLeases(now, queue.retentionMs, retryAt)
       .then(
         (count) => {
-          if (count > 0) logger.warn("Reclaimed jobs whose worker stopped responding", { count });
+          if (count > 0) {
+            logger.warn("Reclaimed jobs whose worker stopped responding", { count });
+            queue.instrumentation?.reclaimed?.(count);
+          }
         },
         (error: unknown) => logger.error("Reclaiming expired leases failed", { error: String(error) }),
       )

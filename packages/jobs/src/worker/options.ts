@@ -21,6 +21,8 @@ export interface WorkerOptions {
   schedules?: boolean;
   /** How often due schedules are looked for. Default 1000 ms. */
   scheduleIntervalMs?: number;
+  /** How often the store's paused task types are re-read (queue.setTaskPaused). Default 1000 ms. */
+  pausedRefreshMs?: number;
 }
 
 export interface Worker {
@@ -48,6 +50,7 @@ export interface WorkerSettings {
   random: () => number;
   schedules: boolean;
   scheduleIntervalMs: number;
+  pausedRefreshMs: number;
 }
 
 const consoleLogger: TaskLogger = {
@@ -77,5 +80,6 @@ export function workerSettings(options: WorkerOptions): WorkerSettings {
     random: options.random ?? Math.random,
     schedules: options.schedules ?? true,
     scheduleIntervalMs: options.scheduleIntervalMs ?? 1000,
+    pausedRefreshMs: options.pausedRefreshMs ?? 1000,
   };
 }

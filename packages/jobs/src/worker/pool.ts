@@ -53,6 +53,7 @@ class WorkerPool implements Worker, RunHost {
     this.random = this.settings.random;
     this.deadlines = new DeadlineTimer(queue.clock, this.onDeadline);
     this.claimer = new Claimer(this);
+    this.claimTypes = queue.taskNames;
     this.writes = new OutcomeWrites(this.settings.concurrency, this.write, this.free);
   }
 
@@ -76,9 +77,13 @@ class WorkerPool implements Worker, RunHost {
     return this.settings.concurrency - this.runs.size;
   }
 
+  /** The task types this worker claims: the queue's, less the paused ones. */
+  private claimTypes: readonly string[];
+  private pausedKey = "";
+
   request(limit: number) {
     const { leaseMs } = this.settings;
-    const request = { workerId: this.id, limit, leaseMs, now: this.clock.now(), types: this.queue.taskNames };
+    const request = { workerId: this.id, limit, leaseMs, now: this.clock.now(), types: this.claimTypes };
     const { limits } = this.queue;
     return limits === undefined ? request : { ...request, limits };
   }
@@ -105,6 +110,8 @@ class WorkerPool implements Worker, RunHost {
     );
     if (settings.schedules)
       this.stopTimers.push(startScheduler(queue, settings.scheduleIntervalMs, this.logger));
+    this.stopTimers.push(every(queue.clock, settings.pausedRefreshMs, this.refreshPaused));
+    this.refreshPaused();
     this.claimer.schedule();
   }
 
@@ -174,6 +181,30 @@ class WorkerPool implements Worker, RunHost {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  private refreshingPaused = false;
+  private readonly refreshPaused = (): void => {
+    if (this.refreshingPaused) return;
+    this.refreshingPaused = true;
+    this.store
+      .pausedTypes()
+      .then(
+        (paused) => {
+          const key = paused.join("\u0000");
+          if (key === this.pausedKey) return;
+          this.pausedKey = key;
+          const skip = new Set(paused);
+          this.claimTypes = this.queue.taskNames.filter((name) => !skip.has(name));
+          if (paused.length > 0) this.logger.info("Paused task types are not claimed", { paused });
+          this.claimer.schedule();
+        },
+        (error: unknown) =>
+          this.logger.warn("Reading the paused task types failed", { error: String(error) }),
+      )
+      .finally(() => {
+        this.refreshingPaused = false;
+      });
+  };
+
   private readonly onStoreEvent = (event: JobEvent): void => {
     if (event.kind === "enqueued") {
       if (this.runs.size < this.settings.concurrency) this.claimer.schedule();
@@ -207,7 +238,12 @@ class WorkerPool implements Worker, RunHost {
       return;
     }
     this.deadlines.arm(run.deadline);
-    void runAttempt(run, this.settle);
+    const probe = this.queue.instrumentation?.attempt?.(job);
+    if (probe === undefined) void runAttempt(run, this.settle);
+    else {
+      run.probe = probe;
+      void probe.run(() => runAttempt(run, this.settle));
+    }
   }
 
   private stopRun(run: JobRun, reason: StopReason): void {
@@ -237,8 +273,10 @@ class WorkerPool implements Worker, RunHost {
     run.outcome = value;
     const reason = run.stopReason;
     // Cancelled or lost: the job is no longer ours, there is nothing to write.
-    if (reason === "cancelled" || reason === "lease_lost") this.free(run);
-    else this.writes.submit(run);
+    if (reason === "cancelled" || reason === "lease_lost") {
+      run.ended(reason);
+      this.free(run);
+    } else this.writes.submit(run);
   };
 
   private readonly free = (run: JobRun): void => {

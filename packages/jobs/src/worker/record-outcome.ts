@@ -22,6 +22,7 @@ export async function recordOutcome(context: OutcomeContext, run: JobRun): Promi
   try {
     if (reason === "shutdown") {
       await store.release(run.lease, clock.now());
+      run.ended("released");
       return;
     }
     if (reason === "cancelled" || reason === "lease_lost") return;
@@ -29,7 +30,8 @@ export async function recordOutcome(context: OutcomeContext, run: JobRun): Promi
       // The completion sets progress to 100 and carries the last message: one write, not two rounds.
       const message = run.finishProgress();
       const result = (run.outcome === undefined ? null : run.outcome) as JobRecord["result"];
-      await store.complete(run.lease, result, clock.now(), context.queue.retentionMs, message);
+      const held = await store.complete(run.lease, result, clock.now(), context.queue.retentionMs, message);
+      run.ended(held ? "completed" : "lease_lost");
     } else {
       // The last unwritten progress value goes first, so a failed job shows where it stopped.
       const settling = run.settleProgress();
@@ -38,6 +40,8 @@ export async function recordOutcome(context: OutcomeContext, run: JobRun): Promi
     }
   } catch (error) {
     outcomeNotRecorded(context.logger, run.jobId, error);
+    // Not recorded: the lease will lapse and the job run again elsewhere.
+    run.ended("lease_lost", error);
   }
 }
 
@@ -62,7 +66,8 @@ async function fail(context: OutcomeContext, run: JobRun): Promise<void> {
   }
   const options =
     decision.retryAt === undefined ? { now, retentionMs } : { retryAt: decision.retryAt, now, retentionMs };
-  await store.fail(run.lease, decision.error, options);
+  const held = await store.fail(run.lease, decision.error, options);
+  run.ended(held ? (decision.retryAt === undefined ? "failed" : "retrying") : "lease_lost", run.outcome);
 }
 
 export function outcomeNotRecorded(logger: TaskLogger, jobId: string, error: unknown): void {

@@ -1,3 +1,4 @@
+import type { AttemptOutcome, AttemptProbe } from "../instrumentation.js";
 import type { AnyTask } from "../task.js";
 import type { Clock, JobRecord, JobStore, Lease, TaskContext, TaskLogger } from "../types.js";
 import { ProgressCoalescer } from "./progress.js";
@@ -45,6 +46,16 @@ export class JobRun implements TaskContext<unknown> {
   /** Once settled: whether the handler returned, and what it returned or threw (for the outcome write). */
   succeeded = false;
   outcome: unknown;
+  /** The instrumentation's view of this attempt (a span, a timer), when the queue has any. */
+  probe: AttemptProbe | undefined;
+
+  /** Reports the attempt's end to the instrumentation, once. */
+  ended(outcome: AttemptOutcome, error?: unknown): void {
+    const probe = this.probe;
+    if (probe === undefined) return;
+    this.probe = undefined;
+    probe.end(outcome, error);
+  }
   /** Clock time its outcome write was issued; the heartbeat gives up on a write unanswered far past it. */
   writingSince: number | undefined;
   private controller: AbortController | undefined;

@@ -11,6 +11,7 @@ import { keyTests } from "./keys.js";
 import { leaseTests } from "./lease.js";
 import { listTests } from "./list.js";
 import { manageTests } from "./manage.js";
+import { operationsTests } from "./operations.js";
 import { progressTests } from "./progress.js";
 import { queueControlTests } from "./queue-control.js";
 import { retentionTests } from "./retention.js";
@@ -49,5 +50,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     queueControlTests(h);
     scheduleStoreTests(h);
     engineQueueControlTests(h);
+    operationsTests(h);
   });
 }
