@@ -1,12 +1,4 @@
-import type {
-  JobErrorInfo,
-  JobEvent,
-  JobEventKind,
-  JobRecord,
-  JobStatus,
-  Json,
-  ScheduleRecord,
-} from "../types.js";
+import type { JobErrorInfo, JobRecord, JobStatus, Json, ScheduleRecord } from "../types.js";
 
 /** A job hash as HGETALL returns it over the wire: a flat [field, value, field, value, …] list. */
 export type FlatRecord = string[];
@@ -73,17 +65,5 @@ export function toSchedule(flat: FlatRecord): ScheduleRecord {
     lastFireAt: lastFireAt === undefined ? null : Number(lastFireAt),
     createdAt: Number(f.get("createdAt")),
     updatedAt: Number(f.get("updatedAt")),
-  };
-}
-
-export function eventOf(kind: JobEventKind, job: JobRecord): JobEvent {
-  return {
-    kind,
-    jobId: job.id,
-    tenantId: job.tenantId,
-    type: job.type,
-    status: job.status,
-    progress: job.progress,
-    message: job.message,
   };
 }

@@ -72,6 +72,8 @@ for a = 8, #ARGV, 4 do
     chunk = lim and (limit + 32) or limit, complete = false }
 end
 
+fairFlush(cache)
+
 local function before(a, b)
   if a.s ~= b.s then return a.s < b.s end
   return a.m < b.m

@@ -30,6 +30,7 @@ for i = 0, n - 1 do
     local same = redis.call('HMGET', jobKey(id), 'tenantId', 'type', 'createdAt')
     -- The same job sent twice (a command resent after a dropped connection): it was created.
     if same[1] ~= tenant or same[2] ~= jobType or same[3] ~= now then
+      fairFlush(cache) -- the jobs placed before this one stay (a script's writes are not undone)
       return redis.error_reply('conflict:' .. id)
     end
     out[#out + 1] = { 1, record(id) }
@@ -59,4 +60,5 @@ for i = 0, n - 1 do
     out[#out + 1] = { 1, record(id) }
   end
 end
+fairFlush(cache)
 return out

@@ -209,17 +209,39 @@ local function fairRound(j, cache)
   end
   local round = band.head
   if tenant.last ~= nil and tenant.last + 1 > round then round = tenant.last + 1 end
-  tenant.last = round
-  if round > band.clock then
-    band.clock = round
-    redis.call('HSET', FAIR, p .. ':l:' .. j.tenant, fmt(round), p .. ':j:' .. j.tenant, j.id, p .. ':c', fmt(round))
-  else
-    redis.call('HSET', FAIR, p .. ':l:' .. j.tenant, fmt(round), p .. ':j:' .. j.tenant, j.id)
-  end
+  tenant.last, tenant.id = round, j.id
+  if round > band.clock then band.clock = round end
+  cache.dirty = true
   return round
 end
 
 local function newFairCache() return { bands = {} } end
+
+-- Writes what a call's rounds changed (each tenant's last round and job, each band's clock) in one
+-- HSET, so a bulk enqueue does not pay a write per job. Every script that places jobs calls it last.
+local function fairFlush(cache)
+  if not cache.dirty then return end
+  local args = {}
+  local function put(field, value)
+    args[#args + 1] = field
+    args[#args + 1] = value
+    -- unpack() has a stack limit (~8000 values): a call with many tenants writes in slices.
+    if #args >= 1000 then
+      redis.call('HSET', FAIR, unpack(args))
+      args = {}
+    end
+  end
+  for p, band in pairs(cache.bands) do
+    put(p .. ':c', fmt(band.clock))
+    for tenant, t in pairs(band.tenants) do
+      if t.id then
+        put(p .. ':l:' .. tenant, fmt(t.last))
+        put(p .. ':j:' .. tenant, t.id)
+      end
+    end
+  end
+  if #args > 0 then redis.call('HSET', FAIR, unpack(args)) end
+end
 
 -- The tenant's last job leaves the line (cancelled, deleted): its newest other job still waiting in the
 -- band (a short look back through its pending jobs) holds the tenant's last round now, so a new job of
