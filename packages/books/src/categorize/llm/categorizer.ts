@@ -6,7 +6,7 @@ import { type CachedAnswer, createLruCache, fromCache } from "./cache.js";
 import { callWithRetries } from "./call.js";
 import type { LlmConfig } from "./config.js";
 import { createLimiter } from "./limiter.js";
-import { type PromptRow, parseAnswer } from "./prompt.js";
+import { type AnswerRow, type PromptRow, parseAnswer } from "./prompt.js";
 
 export interface LlmCategorizeRequest {
   /** Scopes the answer cache; with the chart of accounts it keeps one company's answers from another's. */
@@ -47,8 +47,21 @@ function scopeOf(tenantId: string | undefined, accounts: readonly Account[]): st
   return `${tenantId ?? "-"}:${createHash("sha256").update(ids.join("\n")).digest("base64url").slice(0, 16)}`;
 }
 
+/**
+ * Answers one batch: the rows' account ids, as the structured answer gives them. The default sends the
+ * batch to the OpenAI-compatible endpoint (with retries); llm/local.ts runs a GGUF model in-process.
+ */
+export type BatchAnswerer = (
+  rows: PromptRow[],
+  accounts: readonly Account[],
+  signal: AbortSignal | undefined,
+) => Promise<AnswerRow[]>;
+
 /** `null` config → a categorizer that answers `{ status: "disabled" }` (see llmConfigFromEnv). */
-export function createLlmCategorizer(config: LlmConfig | null): LlmCategorizer {
+export function createLlmCategorizer(
+  config: LlmConfig | null,
+  engine?: { answer: BatchAnswerer },
+): LlmCategorizer {
   if (!config) return disabled;
   const client = new OpenAI({
     baseURL: config.baseURL,
@@ -130,7 +143,9 @@ export function createLlmCategorizer(config: LlmConfig | null): LlmCategorizer {
             }));
             try {
               sent++;
-              const answers = await callWithRetries(rows, accounts, { ...callOptions, signal }, parseAnswer);
+              const answers = engine
+                ? await engine.answer(rows, accounts, signal)
+                : await callWithRetries(rows, accounts, { ...callOptions, signal }, parseAnswer);
               for (const answer of answers) {
                 const entry = batch[Number(answer.ref) - 1];
                 if (!entry || !accountIds.has(answer.account_id)) continue;
