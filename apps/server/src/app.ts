@@ -5,6 +5,7 @@ import { createJobRoutes, errorBody, type JobRoutesQueue, validationHook } from 
 import type { ErrorHandler } from "hono";
 import type { Logger } from "pino";
 import type { AppEnv } from "./context.js";
+import { DEFAULT_NIGHTLY, type NightlySettings } from "./domain/nightly.js";
 import { onAppError } from "./errors.js";
 import { type AppMetrics, createAppMetrics } from "./metrics/app-metrics.js";
 import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.js";
@@ -18,6 +19,7 @@ import type { RouteDeps } from "./routes/deps.js";
 import { jobCommandRoutes } from "./routes/job-commands.js";
 import { journalRoutes } from "./routes/journal.js";
 import { ruleRoutes } from "./routes/rules.js";
+import { scheduleRoutes } from "./routes/schedules.js";
 import { systemRoutes } from "./routes/system.js";
 import { transactionRoutes } from "./routes/transactions.js";
 import type { BooksTransactionEnqueue } from "./runtime/books-transaction-enqueue.js";
@@ -49,6 +51,8 @@ export interface AppOptions {
    * import and its job in one transaction. Absent: two separate writes.
    */
   enqueueInBooksTransaction?: BooksTransactionEnqueue | null;
+  /** Each new company's nightly schedule: NIGHTLY_CRON and NIGHTLY_TIMEZONE. Default 03:00 UTC. */
+  nightly?: NightlySettings;
 }
 
 export interface App {
@@ -71,6 +75,7 @@ export function createApp(options: AppOptions): App {
     queue,
     uploadMaxBytes: options.uploadMaxBytes ?? 10 * 1024 * 1024,
     enqueueInBooksTransaction: options.enqueueInBooksTransaction ?? null,
+    nightly: options.nightly ?? DEFAULT_NIGHTLY,
   };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -98,6 +103,7 @@ export function createApp(options: AppOptions): App {
   app.route("/", transactionRoutes(deps));
   app.route("/", ruleRoutes(deps));
   app.route("/", journalRoutes(deps));
+  app.route("/", scheduleRoutes(deps));
   app.route("/", systemRoutes({ db, queue, metrics }));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

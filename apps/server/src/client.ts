@@ -17,6 +17,7 @@ import type {
 import type { CategorizeRequest, JobAccepted } from "./schemas/job-commands.js";
 import type { JournalList, TrialBalance } from "./schemas/journal.js";
 import type { CreateRule, Rule, UpdateRule } from "./schemas/rules.js";
+import type { Schedule, ScheduleList } from "./schemas/schedules.js";
 import type { Transaction, TransactionList } from "./schemas/transactions.js";
 
 export { ErrorBodySchema, JobListSchema, WireJobSchema } from "@ledgerflow/jobs/http";
@@ -24,6 +25,7 @@ export { AccountSchema, CompanySchema, CreateCompanySchema } from "./schemas/com
 export { CategorizeRequestSchema, JobAcceptedSchema } from "./schemas/job-commands.js";
 export { JournalEntrySchema, JournalListSchema, TrialBalanceSchema } from "./schemas/journal.js";
 export { CreateRuleSchema, RuleSchema, UpdateRuleSchema } from "./schemas/rules.js";
+export { ScheduleListSchema, ScheduleSchema } from "./schemas/schedules.js";
 export { TRANSACTION_STATUSES, TransactionListSchema, TransactionSchema } from "./schemas/transactions.js";
 export type {
   Account,
@@ -36,6 +38,8 @@ export type {
   JobList,
   JournalList,
   Rule,
+  Schedule,
+  ScheduleList,
   Transaction,
   TransactionList,
   TrialBalance,
@@ -180,6 +184,11 @@ export function createApiClient(options: ApiClientOptions) {
         json<{ rules: Rule[] }>("PUT", `/api/companies/${encodeURIComponent(companyId)}/rules/order`, {
           rule_ids: ruleIds,
         }),
+    },
+    schedules: {
+      list: () => json<ScheduleList>("GET", "/api/schedules"),
+      pause: (name: string) => json<Schedule>("POST", `/api/schedules/${encodeURIComponent(name)}/pause`),
+      resume: (name: string) => json<Schedule>("POST", `/api/schedules/${encodeURIComponent(name)}/resume`),
     },
     journal: {
       entries: (q: { company_id: string; transaction_id?: string; cursor?: string; limit?: number }) =>

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { isTimeZone } from "./schemas/timezone.js";
 
 const MB = 1024 * 1024;
 
@@ -45,6 +46,21 @@ const EnvSchema = z
     ),
     LLM_API_KEY: optionalText,
     LLM_MODEL: optionalText,
+    /** LLM calls in flight at once in one process. */
+    LLM_CONCURRENCY: int(1, 64).default(3),
+    /** Book jobs (they may call the LLM) started per LLM_RATE_PER_MS per provider; 0 = no limit. */
+    LLM_RATE_MAX: int(0, 1_000_000).default(30),
+    LLM_RATE_PER_MS: int(1, 86_400_000).default(60_000),
+    /** Jobs of each book task running at once for one company, across every worker. */
+    COMPANY_JOB_CONCURRENCY: int(1, 100).default(1),
+    /** When each company's nightly categorize runs (croner syntax), read in NIGHTLY_TIMEZONE. */
+    NIGHTLY_CRON: z.string().trim().min(1).default("0 3 * * *"),
+    /** IANA time zone of a company created without one (and of the demo company). */
+    NIGHTLY_TIMEZONE: z
+      .string()
+      .trim()
+      .refine(isTimeZone, { error: 'must be an IANA time zone such as "UTC" or "Europe/Paris"' })
+      .default("UTC"),
     WORKER_CONCURRENCY: int(1, 256).default(4),
     /** How long a claimed job is held without a heartbeat before another worker may take it over. */
     JOB_LEASE_MS: int(1_000, 3_600_000).default(30_000),
@@ -95,6 +111,10 @@ export interface Config {
   redisUrl: string | undefined;
   demoToken: string | undefined;
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
+  /** LLM calls in flight per process; book job starts per provider per window (null: no limit). */
+  llmLimits: { concurrency: number; rate: { max: number; perMs: number } | null };
+  companyJobConcurrency: number;
+  nightly: { cron: string; timezone: string };
   workerConcurrency: number;
   jobLeaseMs: number;
   redisPrefix: string;
@@ -139,6 +159,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     demoToken: e.LEDGERFLOW_DEMO_TOKEN,
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
+    llmLimits: {
+      concurrency: e.LLM_CONCURRENCY,
+      rate: e.LLM_RATE_MAX === 0 ? null : { max: e.LLM_RATE_MAX, perMs: e.LLM_RATE_PER_MS },
+    },
+    companyJobConcurrency: e.COMPANY_JOB_CONCURRENCY,
+    nightly: { cron: e.NIGHTLY_CRON, timezone: e.NIGHTLY_TIMEZONE },
     workerConcurrency: e.WORKER_CONCURRENCY,
     jobLeaseMs: e.JOB_LEASE_MS,
     redisPrefix: e.REDIS_PREFIX ?? "lf",

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseCli, USAGE } from "./cli/args.js";
 import { importCommand } from "./cli/import.js";
 import { listJobsCommand, showJobCommand } from "./cli/jobs.js";
+import { listSchedulesCommand, pauseScheduleCommand } from "./cli/schedules.js";
 import { serveCommand } from "./cli/serve.js";
 import { createTenantCommand } from "./cli/tenants.js";
 import { workerCommand } from "./cli/worker.js";
@@ -71,6 +72,16 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new Error("usage: ledgerflow jobs ls | jobs show ID");
+    case "schedules":
+      if (sub === "ls") {
+        await withRuntime((rt) => listSchedulesCommand(rt, values.json));
+        return 0;
+      }
+      if ((sub === "pause" || sub === "resume") && arg) {
+        await withRuntime((rt) => pauseScheduleCommand(rt, arg, sub === "pause", values.json));
+        return 0;
+      }
+      throw new Error("usage: ledgerflow schedules ls | schedules pause NAME | schedules resume NAME");
     case "tenants":
       if (sub === "create" && arg) {
         await withRuntime((rt) => createTenantCommand(rt, arg, values.json));

@@ -9,6 +9,8 @@ export const USAGE = `Usage: ledgerflow <command> [options]
                                   prints a preview instead when unsure of the columns
   jobs ls [--status S] [--type T] list jobs (newest first)
   jobs show ID                    one job in full
+  schedules ls                    every cron schedule, with its next fire time
+  schedules pause|resume NAME     pause or resume one (e.g. nightly:company-co_demo)
   tenants create NAME             a tenant and its first API token (printed once)
 
 Options: --json (machine-readable output), --help

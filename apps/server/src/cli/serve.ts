@@ -2,8 +2,9 @@ import type { Server } from "node:http";
 import { serve as serveHttp } from "@hono/node-server";
 import { createWorker, startSweeper } from "@ledgerflow/jobs";
 import { createApp } from "../app.js";
-import type { Config } from "../config.js";
+import { type Config, ConfigError } from "../config.js";
 import { seedDemoTenant } from "../domain/demo.js";
+import { reconcileNightlySchedules } from "../domain/nightly.js";
 import { createLogger } from "../logger.js";
 import { createEventHub } from "../runtime/event-hub.js";
 import { openRuntime } from "../runtime/open.js";
@@ -24,6 +25,7 @@ export async function serveCommand(
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
   const demo = await seedDemoTenant(runtime.db, config.demoToken);
+  await ensureNightlySchedules(runtime, logger);
   const hub = createEventHub(runtime.queue);
   const { app, metrics } = createApp({
     db: runtime.db,
@@ -35,6 +37,7 @@ export async function serveCommand(
     webDist: options.webDist,
     subscribe: hub.subscribe,
     enqueueInBooksTransaction: runtime.enqueueInBooksTransaction,
+    nightly: config.nightly,
   });
   const offMetrics = hub.onEvent(metrics.observeJobEvent);
 
@@ -86,6 +89,20 @@ export async function serveCommand(
 }
 
 type Runtime = Awaited<ReturnType<typeof openRuntime>>;
+
+/** Every company's nightly schedule (the demo company's too); a bad NIGHTLY_CRON stops start-up. */
+async function ensureNightlySchedules(runtime: Runtime, logger: ReturnType<typeof createLogger>) {
+  try {
+    const outcome = await reconcileNightlySchedules(runtime.db, runtime.queue, runtime.config.nightly);
+    if (outcome.created + outcome.updated + outcome.removed > 0) logger.info(outcome, "nightly schedules");
+  } catch (error) {
+    if (error instanceof TypeError) {
+      await runtime.close();
+      throw new ConfigError(`Invalid configuration: NIGHTLY_CRON or NIGHTLY_TIMEZONE: ${error.message}`);
+    }
+    throw error;
+  }
+}
 
 /** Starts the worker as configured; returns how to stop it (a no-op with --no-worker). */
 async function startJobWorker(

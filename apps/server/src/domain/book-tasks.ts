@@ -11,7 +11,9 @@ import type { Config } from "../config.js";
 /**
  * The seed's two tasks (categorize_transactions, upload_and_categorize) bound to this process's
  * database, with the LLM categorizer when LLM_* is configured (answers cached in the database); off
- * otherwise, and the jobs' results say `llm: "disabled"`.
+ * otherwise, and the jobs' results say `llm: "disabled"`. Their per-company concurrency and
+ * per-provider rate limit come from COMPANY_JOB_CONCURRENCY and LLM_RATE_*: configure them (and LLM_*)
+ * alike on every process, since the process that enqueues a job sets its keys.
  */
 export function loadBookTasks(db: BooksDb, config: Config): AnyTask[] {
   const llmConfig = llmConfigFromEnv({
@@ -19,6 +21,21 @@ export function loadBookTasks(db: BooksDb, config: Config): AnyTask[] {
     LLM_API_KEY: config.llm.apiKey,
     LLM_MODEL: config.llm.model,
   });
-  const llm = llmConfig ? createLlmCategorizer({ ...llmConfig, cache: createDbAnswerCache(db) }) : null;
-  return [...createBookTasks({ db, llm }).all];
+  // A 429 is not waited out inside the job: it becomes a RetryAfterError that holds every job on the
+  // provider, in every process (see docs/books/categorizers.md, "Limits").
+  const llm = llmConfig
+    ? createLlmCategorizer({
+        ...llmConfig,
+        cache: createDbAnswerCache(db),
+        concurrency: config.llmLimits.concurrency,
+        surfaceRateLimits: true,
+      })
+    : null;
+  return [
+    ...createBookTasks({
+      db,
+      llm,
+      limits: { companyConcurrency: config.companyJobConcurrency, llmRate: config.llmLimits.rate },
+    }).all,
+  ];
 }

@@ -20,10 +20,11 @@ export interface ImportUploadRequest {
 }
 
 /**
- * Stores an uploaded file as an import and enqueues `task` ({ import_id }) to process it. With a
- * transactional store both rows commit together or not at all; a repeated idempotency key then rolls
- * the new import back and answers with the existing job and its import. Without one (SQLite, Redis)
- * they are two writes, and a crash between them leaves an import without a job.
+ * Stores an uploaded file as an import and enqueues `task` ({ import_id, company_id }; the company is
+ * the job's concurrency key) to process it. With a transactional store both rows commit together or
+ * not at all; a repeated idempotency key then rolls the new import back and answers with the existing
+ * job and its import. Without one (SQLite, Redis) they are two writes, and a crash between them leaves
+ * an import without a job.
  */
 export async function importUpload(
   deps: ImportUploadDeps,
@@ -40,13 +41,21 @@ export async function importUpload(
   };
   if (!enqueueInBooksTransaction) {
     const upload = await createImport(db, tenantId, file);
-    const { job } = await queue.enqueue(task, { import_id: upload.id }, { tenantId, idempotencyKey });
+    const { job } = await queue.enqueue(
+      task,
+      { import_id: upload.id, company_id: request.companyId },
+      { tenantId, idempotencyKey },
+    );
     return { job, importId: upload.id };
   }
   const trx = await db.startTransaction().execute();
   try {
     const upload = await createImport(trx, tenantId, file);
-    const job = await queue.prepare(task, { import_id: upload.id }, { tenantId, idempotencyKey });
+    const job = await queue.prepare(
+      task,
+      { import_id: upload.id, company_id: request.companyId },
+      { tenantId, idempotencyKey },
+    );
     const result = await enqueueInBooksTransaction(trx, job);
     if (!result.created) {
       await trx.rollback().execute();

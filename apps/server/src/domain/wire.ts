@@ -6,12 +6,14 @@ import type {
   Transaction,
   TrialBalance,
 } from "@ledgerflow/books";
+import type { ScheduleInfo } from "@ledgerflow/jobs";
 import type { Account as WireAccount, Company as WireCompany } from "../schemas/companies.js";
 import type {
   JournalEntry as WireJournalEntry,
   TrialBalance as WireTrialBalance,
 } from "../schemas/journal.js";
 import type { Rule as WireRule } from "../schemas/rules.js";
+import type { Schedule as WireSchedule } from "../schemas/schedules.js";
 import type { Transaction as WireTransaction } from "../schemas/transactions.js";
 
 /** The books package speaks camelCase with epoch-ms times; the API speaks the seed's snake_case with ISO times. */
@@ -90,4 +92,18 @@ export const trialBalanceToWire = (companyId: string, tb: TrialBalance): WireTri
   total_debit_cents: tb.totalDebitCents,
   total_credit_cents: tb.totalCreditCents,
   balanced: tb.balanced,
+});
+
+/** A schedule stored without a time zone is read in UTC, and says so. */
+export const scheduleToWire = (s: ScheduleInfo): WireSchedule => ({
+  name: s.name,
+  task: s.task,
+  cron: s.cron,
+  timezone: s.timezone ?? "UTC",
+  input: s.input,
+  paused: s.paused,
+  last_fire_at: s.lastFireAt === null ? null : iso(s.lastFireAt),
+  next_fire_at: s.nextFireAt === null ? null : iso(s.nextFireAt),
+  created_at: iso(s.createdAt),
+  updated_at: iso(s.updatedAt),
 });

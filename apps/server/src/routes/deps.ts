@@ -3,6 +3,7 @@ import { type BooksDb, getCompany } from "@ledgerflow/books";
 import type { Queue } from "@ledgerflow/jobs";
 import { validationHook } from "@ledgerflow/jobs/http";
 import type { AppEnv } from "../context.js";
+import type { NightlySettings } from "../domain/nightly.js";
 import { notFound } from "../errors.js";
 import type { BooksTransactionEnqueue } from "../runtime/books-transaction-enqueue.js";
 
@@ -13,6 +14,8 @@ export interface RouteDeps {
   uploadMaxBytes: number;
   /** The runtime's transactional enqueue, when the job store shares the books database. */
   enqueueInBooksTransaction?: BooksTransactionEnqueue | null;
+  /** The nightly schedule each new company gets. */
+  nightly: NightlySettings;
 }
 
 /** Each route module is its own OpenAPIHono so its routes land in /openapi.json when mounted. */

@@ -25,6 +25,7 @@ export {
   type LlmCategorizer,
 } from "./llm/categorizer.js";
 export { type LlmConfig, llmConfigFromEnv } from "./llm/config.js";
+export { LlmRateLimitedError } from "./llm/rate-limited.js";
 export { payeeKey } from "./payee-key.js";
 export { evaluateRules, ruleMatches, sortRules } from "./rules/evaluate.js";
 export {

@@ -5,9 +5,21 @@ import { HIGH_CONFIDENCE } from "../categorize/types.js";
 import { getCompany } from "../db/companies.js";
 import type { BooksDb } from "../db/open.js";
 import { applyCategorizations, type CategorizedTxn } from "./apply.js";
-import { runCategorizers } from "./categorize-step.js";
+import { runCategorizers, type StepOutput } from "./categorize-step.js";
 import { loadCompanyContext } from "./company-context.js";
-import { type CategorizeTransactionsResult, categorizeTransactionsInput, type LlmStatus } from "./schemas.js";
+import {
+  BOOK_TASK_RETRIES,
+  type BookTaskLimits,
+  bookTaskLimits,
+  companyKey,
+  lastAttemptLlmReason,
+} from "./limits.js";
+import {
+  type CategorizeTransactionsInput,
+  type CategorizeTransactionsResult,
+  categorizeTransactionsInput,
+  type LlmStatus,
+} from "./schemas.js";
 import { yieldToEventLoop } from "./yield.js";
 
 export interface TaskDeps {
@@ -16,6 +28,7 @@ export interface TaskDeps {
   llm: LlmCategorizer | null;
   /** Transactions categorized and committed together; progress moves once per chunk. */
   chunkSize: number;
+  limits: BookTaskLimits;
 }
 
 /** Worst of the chunks' LLM statuses: one failed call is worth reporting even if others worked. */
@@ -35,9 +48,12 @@ export function categorizeTransactionsTask(deps: TaskDeps) {
   return defineTask<typeof categorizeTransactionsInput, CategorizeTransactionsResult>({
     name: "categorize_transactions",
     input: categorizeTransactionsInput,
-    retries: 3,
+    retries: BOOK_TASK_RETRIES,
     timeoutMs: 10 * 60_000,
     dedupeKey: (input) => `company:${input.company_id}`,
+    ...bookTaskLimits<CategorizeTransactionsInput>(deps.limits, deps.llm, (input) =>
+      companyKey(input.company_id),
+    ),
     async handler(ctx) {
       const { db } = deps;
       const { company_id: companyId, limit } = ctx.input;
@@ -71,15 +87,24 @@ export function categorizeTransactionsTask(deps: TaskDeps) {
         uncategorized: 0,
         llm: deps.llm?.enabled ? "ok" : "disabled",
       };
+      // A provider that rate-limits the last attempt is not asked again in this job (see limits.ts).
+      let llm = deps.llm;
+      const categorizeChunk = async (chunk: TxnForCategorize[]): Promise<StepOutput> => {
+        const options = { tenantId: ctx.tenantId, signal: ctx.signal };
+        try {
+          return await runCategorizers(context, chunk, { ...options, llm });
+        } catch (error) {
+          const reason = lastAttemptLlmReason(error, ctx.attempt);
+          llm = null;
+          const rest = await runCategorizers(context, chunk, { ...options, llm: null });
+          return { ...rest, llm: "error", llmError: reason };
+        }
+      };
       if (total > 0) ctx.progress(20, `Categorizing transaction 1/${total}...`);
       for (let start = 0; start < total; start += deps.chunkSize) {
         ctx.signal.throwIfAborted();
         const chunk = txns.slice(start, start + deps.chunkSize);
-        const step = await runCategorizers(context, chunk, {
-          tenantId: ctx.tenantId,
-          llm: deps.llm,
-          signal: ctx.signal,
-        });
+        const step = await categorizeChunk(chunk);
         if (step.llmError)
           ctx.log.warn("LLM categorizer failed for some transactions", { error: step.llmError });
         result.llm = mergeLlm(result.llm, step.llm);

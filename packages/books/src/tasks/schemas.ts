@@ -11,6 +11,8 @@ export type CategorizeTransactionsInput = z.infer<typeof categorizeTransactionsI
 export const uploadAndCategorizeInput = z.object({
   /** An import created with createImport: the file itself is read from the database. */
   import_id: z.string().min(1),
+  /** The import's company: the job's concurrency key (one company's uploads run one at a time). */
+  company_id: z.string().min(1).optional(),
 });
 export type UploadAndCategorizeInput = z.infer<typeof uploadAndCategorizeInput>;
 
@@ -41,6 +43,11 @@ export type UploadAndCategorizeResult = ImportReportOut & {
   je_created: number;
   high_confidence: number;
   needs_review: number;
+  /** Which stage categorized this import's rows (counted from the database, so retries add nothing). */
+  by_rule: number;
+  by_prior: number;
+  by_history: number;
+  by_llm: number;
   /** The first 100 problems, each with its line number in the file. */
   errors: ImportErrorOut[];
   llm: LlmStatus;

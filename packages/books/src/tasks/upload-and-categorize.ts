@@ -4,16 +4,18 @@ import { CsvFormatError, fingerprintRows, type ParseCsvOptions, parseBankCsv } f
 import { getImport, setImportStatus } from "../db/imports.js";
 import { insertTransactions, type NewTransaction } from "../db/transactions.js";
 import { applyCategorizations, type CategorizedTxn } from "./apply.js";
-import { runCategorizers } from "./categorize-step.js";
+import { runCategorizers, type StepOutput } from "./categorize-step.js";
 import type { TaskDeps } from "./categorize-transactions.js";
 import { resolveCategoryAccounts } from "./category-accounts.js";
 import { loadCompanyContext } from "./company-context.js";
 import { bookImportedCategorized, importOutcome } from "./import-outcome.js";
 import { importReport } from "./import-report.js";
+import { BOOK_TASK_RETRIES, bookTaskLimits, companyKey, lastAttemptLlmReason } from "./limits.js";
 import { pendingOfImport } from "./pending.js";
 import {
   type ImportErrorOut,
   MAX_REPORTED_ERRORS,
+  type UploadAndCategorizeInput,
   type UploadAndCategorizeResult,
   uploadAndCategorizeInput,
 } from "./schemas.js";
@@ -30,9 +32,13 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
   return defineTask<typeof uploadAndCategorizeInput, UploadAndCategorizeResult>({
     name: "upload_and_categorize",
     input: uploadAndCategorizeInput,
-    retries: 3,
+    retries: BOOK_TASK_RETRIES,
     timeoutMs: 10 * 60_000,
     dedupeKey: (input) => `import:${input.import_id}`,
+    // Jobs enqueued without company_id (before it was sent) share one slot per tenant instead.
+    ...bookTaskLimits<UploadAndCategorizeInput>(deps.limits, deps.llm, (input, tenantId) =>
+      input.company_id ? companyKey(input.company_id) : `tenant:${tenantId}`,
+    ),
     async handler(ctx) {
       const { db } = deps;
       const tenantId = ctx.tenantId;
@@ -40,6 +46,10 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
       const imp = await getImport(db, tenantId, ctx.input.import_id);
       if (!imp)
         throw new UnrecoverableError(`import ${ctx.input.import_id} was not found; upload the file again`);
+      if (ctx.input.company_id !== undefined && ctx.input.company_id !== imp.companyId)
+        throw new UnrecoverableError(
+          `import ${imp.id} belongs to company ${imp.companyId}, not ${ctx.input.company_id}; enqueue it with its own company_id`,
+        );
       await setImportStatus(db, tenantId, imp.id, "processing");
       let parsed: Awaited<ReturnType<typeof parseBankCsv>>;
       try {
@@ -125,11 +135,13 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
       if (deps.llm?.enabled && leftovers.length > 0) {
         // One call with every leftover: the categorizer batches (25–50 per request) and runs its
         // requests concurrently, which a chunk loop here would serialise.
-        const step = await runCategorizers(context, leftovers, {
-          tenantId,
-          llm: deps.llm,
-          signal: ctx.signal,
-        });
+        let step: StepOutput;
+        try {
+          step = await runCategorizers(context, leftovers, { tenantId, llm: deps.llm, signal: ctx.signal });
+        } catch (error) {
+          // A 429 retries the job later (limits.ts); on the last attempt the rows keep their rule answers.
+          step = { results: [], llm: "error", llmError: lastAttemptLlmReason(error, ctx.attempt) };
+        }
         llmStatus = step.llm;
         if (step.llmError)
           ctx.log.warn("LLM categorizer failed for some transactions", { error: step.llmError });
@@ -174,6 +186,10 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
         needs_review: outcome.needsReview,
         errors: errors.slice(0, MAX_REPORTED_ERRORS),
         ...importReport(parsed, valid),
+        by_rule: outcome.bySource.rule,
+        by_prior: outcome.bySource.prior,
+        by_history: outcome.bySource.history,
+        by_llm: outcome.bySource.llm,
         llm: llmStatus,
       };
     },

@@ -8,6 +8,7 @@ import {
   MalformedAnswerError,
   type PromptRow,
 } from "./prompt.js";
+import { LlmRateLimitedError } from "./rate-limited.js";
 
 export interface CallOptions {
   client: OpenAI;
@@ -16,6 +17,8 @@ export interface CallOptions {
   maxAttempts: number;
   backoff: BackoffOptions;
   signal?: AbortSignal;
+  /** A 429 throws {@link LlmRateLimitedError} at once instead of being waited out and retried here. */
+  surfaceRateLimits?: boolean;
 }
 
 /** A batch that failed for good; its message is written for the person reading the job result. */
@@ -66,6 +69,9 @@ export async function callWithRetries(
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       lastError = error;
+      if (options.surfaceRateLimits && error instanceof OpenAI.APIError && error.status === 429) {
+        throw new LlmRateLimitedError(parseRetryAfter(error.headers), { cause: error });
+      }
       const retryable =
         error instanceof MalformedAnswerError ||
         error instanceof OpenAI.APIConnectionError ||

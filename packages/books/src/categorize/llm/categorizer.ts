@@ -7,6 +7,7 @@ import { callWithRetries } from "./call.js";
 import type { LlmConfig } from "./config.js";
 import { createLimiter } from "./limiter.js";
 import { type AnswerRow, type PromptRow, parseAnswer } from "./prompt.js";
+import { LlmRateLimitedError } from "./rate-limited.js";
 
 export interface LlmCategorizeRequest {
   /** Scopes the answer cache; with the chart of accounts it keeps one company's answers from another's. */
@@ -33,11 +34,14 @@ export type LlmCategorizeResult =
 
 export interface LlmCategorizer {
   readonly enabled: boolean;
+  /** Who answers, e.g. "api.openai.com" or "127.0.0.1:11434" (the endpoint's host); null when disabled. */
+  readonly provider?: string | null;
   categorize(request: LlmCategorizeRequest): Promise<LlmCategorizeResult>;
 }
 
 const disabled: LlmCategorizer = {
   enabled: false,
+  provider: null,
   categorize: async () => ({ status: "disabled" }),
 };
 
@@ -95,10 +99,12 @@ export function createLlmCategorizer(
     timeoutMs: config.timeoutMs ?? 30_000,
     maxAttempts: config.maxAttempts ?? 4,
     backoff: config.backoff ?? { baseMs: 500, capMs: 20_000 },
+    surfaceRateLimits: config.surfaceRateLimits ?? false,
   };
 
   return {
     enabled: true,
+    provider: new URL(config.baseURL ?? "https://api.openai.com/v1").host,
     async categorize({ tenantId, txns, accounts, signal, onProgress }) {
       const results: (Categorization | null)[] = txns.map(() => null);
       const accountIds = new Set(accounts.map((a) => a.id));
@@ -133,10 +139,14 @@ export function createLlmCategorizer(
 
       let sent = 0;
       const errors: string[] = [];
+      // Set by the first 429 when rate limits are surfaced: batches not yet sent are not sent.
+      let rateLimited: LlmRateLimitedError | null = null;
+      const stopped = () => rateLimited !== null;
       await Promise.all(
         batches.map((batch) =>
           limit(async () => {
             signal?.throwIfAborted();
+            if (stopped()) return;
             const rows: PromptRow[] = batch.map(([, members], j) => ({
               ref: String(j + 1),
               txn: txns[members[0]!]!,
@@ -168,6 +178,10 @@ export function createLlmCategorizer(
               }
             } catch (error) {
               if (signal?.aborted) throw signal.reason;
+              if (error instanceof LlmRateLimitedError) {
+                if ((error.retryAfterMs ?? 0) >= (rateLimited?.retryAfterMs ?? 0)) rateLimited = error;
+                return;
+              }
               errors.push(error instanceof Error ? error.message : String(error));
             }
             done += batch.reduce((n, [, members]) => n + members.length, 0);
@@ -175,6 +189,7 @@ export function createLlmCategorizer(
           }),
         ),
       );
+      if (rateLimited) throw rateLimited;
       return errors.length
         ? { status: "error", results, error: [...new Set(errors)].join("; "), batches: sent, cacheHits }
         : { status: "ok", results, batches: sent, cacheHits };

@@ -20,6 +20,12 @@ export interface LlmConfig {
   maxConfidence?: number;
   /** Answers per tenant and payee; an in-memory LRU of 5,000 when omitted. */
   cache?: LlmAnswerCache;
+  /**
+   * On a 429, stop and reject with LlmRateLimitedError (after the batches in flight finish) instead of
+   * waiting out Retry-After inside the call. For callers that can retry later as a whole, such as a
+   * job whose engine then holds every job on the provider (see docs/books/categorizers.md). Default false.
+   */
+  surfaceRateLimits?: boolean;
 }
 
 /**
