@@ -3,8 +3,10 @@ import { apiFetch, apiJson } from "./http.js";
 import type {
   Account,
   Company,
+  ImportPreview,
   JobAccepted,
   JournalEntry,
+  MappingChoice,
   Rule,
   RuleInput,
   Transaction,
@@ -38,11 +40,13 @@ export const api = {
 
   startCategorize: (companyId: string, limit = 1000) =>
     apiJson<JobAccepted>("/api/jobs/categorize", { method: "POST", json: { company_id: companyId, limit } }),
-  uploadCsv: (companyId: string, file: File) => {
+  /** A job, or a preview when the server wants the columns confirmed (send again with `mapping`). */
+  uploadCsv: (companyId: string, file: File, mapping?: MappingChoice) => {
     const form = new FormData();
     form.set("company_id", companyId);
     form.set("file", file, file.name);
-    return apiJson<JobAccepted>("/api/jobs/upload-and-categorize", { method: "POST", form });
+    if (mapping) form.set("mapping", JSON.stringify(mapping));
+    return apiJson<JobAccepted | ImportPreview>("/api/jobs/upload-and-categorize", { method: "POST", form });
   },
 
   jobs: (status: JobStatus | null, cursor?: string | null) =>

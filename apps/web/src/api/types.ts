@@ -102,3 +102,40 @@ export interface JobAccepted {
   status: string;
   import_id?: string;
 }
+
+/** Column indexes by role in an import preview (null: the role is not used). */
+export interface PreviewMapping {
+  date: number;
+  description: number | null;
+  payee: number | null;
+  amount: number | null;
+  debit: number | null;
+  credit: number | null;
+  marker: number | null;
+  balance: number | null;
+}
+
+/** The upload's answer when the server is not sure which column is which: no job yet. */
+export interface ImportPreview {
+  status: "needs_mapping";
+  filename: string;
+  fingerprint: string;
+  confidence: number;
+  reasons: string[];
+  label: string;
+  headers: string[];
+  columns: Array<{ index: number; name: string; samples: string[] }>;
+  rows: Array<{ line: number; cells: string[] }>;
+  mapping: PreviewMapping;
+  alternatives: Array<{ label: string; mapping: PreviewMapping }>;
+}
+
+/** What a person chose in the mapping step, as the upload's `mapping` field takes it. */
+export interface MappingChoice {
+  date: number;
+  description?: number;
+  amount?: number;
+  debit?: number;
+  credit?: number;
+  marker?: number;
+}

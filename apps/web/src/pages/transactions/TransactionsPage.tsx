@@ -1,10 +1,17 @@
 import { JobProgress } from "@ledgerflow/jobs-react";
 import { useCallback, useState } from "react";
 import { api } from "../../api/endpoints.js";
-import type { Transaction, TransactionStatus } from "../../api/types.js";
+import type {
+  ImportPreview,
+  JobAccepted,
+  MappingChoice,
+  Transaction,
+  TransactionStatus,
+} from "../../api/types.js";
 import { useCompany } from "../../app/company.js";
 import { Link } from "../../app/router.js";
 import { useResource } from "../../app/use-resource.js";
+import { ColumnMapper } from "../../components/ColumnMapper.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { Tabs } from "../../components/Tabs.js";
 import { UploadDropzone } from "../../components/UploadDropzone.js";
@@ -30,6 +37,8 @@ export function TransactionsPage() {
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [extra, setExtra] = useState<{ rows: Transaction[]; cursor: string | null } | null>(null);
+  // An upload the server wants confirmed: its file and the preview to choose the columns from.
+  const [mapping, setMapping] = useState<{ file: File; preview: ImportPreview } | null>(null);
 
   const status = filter === "all" ? null : filter;
   const list = useResource(company ? `tx:${company.id}:${filter}` : null, async () => {
@@ -39,11 +48,17 @@ export function TransactionsPage() {
   const rows = [...(list.data?.transactions ?? []), ...(extra?.rows ?? [])];
   const nextCursor = extra ? extra.cursor : (list.data?.next_cursor ?? null);
 
-  const start = async (title: string, enqueue: () => Promise<{ job_id: string }>) => {
+  const start = async (title: string, enqueue: () => Promise<JobAccepted | ImportPreview>, file?: File) => {
     setStarting(true);
     setStartError(null);
     try {
-      const { job_id } = await enqueue();
+      const answer = await enqueue();
+      if ("status" in answer && answer.status === "needs_mapping") {
+        if (file) setMapping({ file, preview: answer as ImportPreview });
+        return;
+      }
+      const { job_id } = answer as JobAccepted;
+      setMapping(null);
       setJobs((current) => [{ id: job_id, title }, ...current.filter((j) => j.id !== job_id)]);
     } catch (err) {
       setStartError(err instanceof Error ? err.message : String(err));
@@ -87,8 +102,20 @@ export function TransactionsPage() {
 
       <UploadDropzone
         disabled={starting}
-        onFile={(file) => void start(`Importing ${file.name}`, () => api.uploadCsv(company.id, file))}
+        onFile={(file) => void start(`Importing ${file.name}`, () => api.uploadCsv(company.id, file), file)}
       />
+      {mapping && (
+        <ColumnMapper
+          preview={mapping.preview}
+          busy={starting}
+          onCancel={() => setMapping(null)}
+          onConfirm={(choice: MappingChoice) =>
+            void start(`Importing ${mapping.file.name}`, () =>
+              api.uploadCsv(company.id, mapping.file, choice),
+            )
+          }
+        />
+      )}
       {startError && (
         <div className="banner banner--error" role="alert">
           {startError}
