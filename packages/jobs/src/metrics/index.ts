@@ -77,21 +77,20 @@ export function createJobMetrics(options: JobMetricsOptions = {}): JobMetrics {
 
   const { queue } = options;
   if (queue !== undefined) {
-    let reading: Promise<Awaited<ReturnType<Queue["store"]["stats"]>>> | undefined;
-    // One store read per scrape, shared by the four gauges that prom-client collects in turn.
-    const stats = () => {
-      reading ??= queue.store.stats(queue.clock.now()).finally(() => {
-        setTimeout(() => {
-          reading = undefined;
-        }, 0);
-      });
-      return reading;
+    type Stats = Awaited<ReturnType<Queue["store"]["stats"]>>;
+    let reading: Promise<Stats> | undefined;
+    // The gauges prom-client collects together share one store read; the next scrape reads afresh.
+    const stats = (): Promise<Stats> => {
+      if (reading !== undefined) return reading;
+      const current = queue.store.stats(queue.clock.now());
+      reading = current;
+      const clear = () => {
+        if (reading === current) reading = undefined;
+      };
+      current.then(clear, clear);
+      return current;
     };
-    const gauge = (
-      name: string,
-      help: string,
-      value: (s: Awaited<ReturnType<typeof stats>>[number]) => number,
-    ) =>
+    const gauge = (name: string, help: string, value: (s: Stats[number]) => number) =>
       new Gauge({
         name: `${p}${name}`,
         help,
