@@ -50,6 +50,8 @@ export interface ImportOutcome {
   uncategorized: number;
   /** Live journal entries of this import's transactions. */
   entries: number;
+  /** Categorized (or flagged) rows by the stage that answered. */
+  bySource: Record<"rule" | "prior" | "history" | "llm" | "manual", number>;
 }
 
 /** Counts read back from the database, so a retried job reports what the import did in total. */
@@ -62,6 +64,16 @@ export async function importOutcome(db: BooksDb, tenantId: string, importId: str
     .groupBy("status")
     .execute();
   const count = (status: string) => Number(byStatus.find((r) => r.status === status)?.n ?? 0);
+  const sources = await db
+    .selectFrom("transactions")
+    .select(["source", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("tenant_id", "=", tenantId)
+    .where("import_id", "=", importId)
+    .where("source", "is not", null)
+    .groupBy("source")
+    .execute();
+  const bySource = { rule: 0, prior: 0, history: 0, llm: 0, manual: 0 };
+  for (const r of sources) if (r.source) bySource[r.source] = Number(r.n);
   const entries = await db
     .selectFrom("journal_entries as e")
     .innerJoin("transactions as t", "t.id", "e.transaction_id")
@@ -77,5 +89,6 @@ export async function importOutcome(db: BooksDb, tenantId: string, importId: str
     needsReview: count("needs_review"),
     uncategorized: count("uncategorized"),
     entries: Number(entries?.n ?? 0),
+    bySource,
   };
 }

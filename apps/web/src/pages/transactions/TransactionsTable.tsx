@@ -10,8 +10,18 @@ const COLUMNS: readonly TableColumn[] = [
   { label: "Amount", numeric: true },
   { label: "Status" },
   { label: "Account" },
+  { label: "Categorized by" },
   { label: "Confidence", numeric: true },
 ];
+
+/** Which stage answered; the prior is the built-in model that knows common merchants before any history. */
+const SOURCE_TEXT: Record<NonNullable<Transaction["source"]>, string> = {
+  rule: "Rule",
+  prior: "Built-in model",
+  history: "Your history",
+  llm: "LLM",
+  manual: "You",
+};
 
 const STATUS_TEXT: Record<Transaction["status"], string> = {
   uncategorized: "Uncategorized",
@@ -51,10 +61,16 @@ export function TransactionsTable({ transactions, accounts, onChanged }: Transac
             <td>
               <AccountCell transaction={t} accounts={choices} onChanged={onChanged} />
             </td>
-            <td className="num">
-              {formatConfidence(t.confidence)}
-              {t.source && <div className="cell-sub">{t.source}</div>}
+            <td>
+              {t.source ? (
+                <span className="status-pill" data-source={t.source}>
+                  {SOURCE_TEXT[t.source]}
+                </span>
+              ) : (
+                <span className="muted">—</span>
+              )}
             </td>
+            <td className="num">{formatConfidence(t.confidence)}</td>
           </tr>
         ))}
       </tbody>
@@ -79,8 +95,10 @@ function AccountCell({
 }) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const change = async (accountId: string) => {
-    if (!accountId || accountId === transaction.account_id) return;
+  // Accepting re-books the suggestion as the person's own choice (source "manual"), which is what
+  // the history categorizer learns from; the prior's unconfirmed answers teach it nothing.
+  const change = async (accountId: string, accept = false) => {
+    if (!accountId || (accountId === transaction.account_id && !accept)) return;
     setSaving(true);
     setError(null);
     try {
@@ -106,6 +124,17 @@ function AccountCell({
           </option>
         ))}
       </select>
+      {transaction.status === "needs_review" && transaction.account_id && (
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          disabled={saving}
+          aria-label={`Accept the suggested account for ${transaction.description}`}
+          onClick={() => void change(transaction.account_id ?? "", true)}
+        >
+          Accept
+        </button>
+      )}
       {error && (
         <div className="cell-error" role="alert">
           {error}

@@ -106,15 +106,17 @@ export async function loadLocalModel(
   });
   const perRow = config.maxTokensPerRow ?? 60;
   return async (rows: PromptRow[], accounts: readonly Account[], signal: AbortSignal | undefined) => {
-    const [system, user] = buildMessages(rows, accounts);
+    const messages = buildMessages(rows, accounts);
+    const system = messages[0]!.content;
+    const user = messages[1]!.content;
     const grammar = await llama.createGrammarForJsonSchema(
       buildResponseFormat(rows, accounts).json_schema.schema,
     );
     // One sequence per batch, so no batch sees another's conversation; the limiter keeps it to one at a time.
     const sequence = context.getSequence();
-    const session = new binding.LlamaChatSession({ contextSequence: sequence, systemPrompt: system.content });
+    const session = new binding.LlamaChatSession({ contextSequence: sequence, systemPrompt: system });
     try {
-      const text = await session.prompt(user.content, {
+      const text = await session.prompt(user, {
         grammar,
         maxTokens: 40 + perRow * rows.length,
         ...(signal ? { signal } : {}),
