@@ -1,6 +1,7 @@
 // @vitest-environment node
 import type * as Server from "@ledgerflow/server/client";
 import { describe, expectTypeOf, it } from "vitest";
+import type { Schedule as WebSchedule } from "../src/api/schedules.js";
 import type * as Web from "../src/api/types.js";
 
 // Type-only: the web app keeps its own small wire types (no zod in the bundle), and this test makes
@@ -13,6 +14,7 @@ describe("the web app's wire types match the server's", () => {
     expectTypeOf<Server.JournalEntry>().toExtend<Web.JournalEntry>();
     expectTypeOf<Server.TrialBalance>().toExtend<Web.TrialBalance>();
     expectTypeOf<Server.JobAccepted>().toExtend<Web.JobAccepted>();
+    expectTypeOf<Server.Schedule>().toExtend<WebSchedule>();
   });
 
   it("rules, apart from conditions (the server types them loosely; the books schema checks them)", () => {

@@ -8,6 +8,7 @@ import { useVisibleInterval } from "../../app/use-visible-interval.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { Tabs } from "../../components/Tabs.js";
 import { JobDetail } from "./JobDetail.js";
+import { SchedulesSection } from "./SchedulesSection.js";
 
 type Tab = "all" | JobStatus;
 const TAB_KEYS: readonly Tab[] = ["all", "pending", "running", "complete", "failed", "cancelled"];
@@ -112,6 +113,7 @@ export function BackgroundJobsPage({ jobId }: { jobId: string | null }) {
           />
         )}
       </div>
+      <SchedulesSection />
     </section>
   );
 }
