@@ -3,7 +3,9 @@ import {
   createBookTasks,
   createDbAnswerCache,
   createLlmCategorizer,
+  createLocalLlmCategorizer,
   llmConfigFromEnv,
+  localLlmConfigFromEnv,
 } from "@ledgerflow/books";
 import type { AnyTask } from "@ledgerflow/jobs";
 import type { Config } from "../config.js";
@@ -23,14 +25,18 @@ export function loadBookTasks(db: BooksDb, config: Config): AnyTask[] {
   });
   // A 429 is not waited out inside the job: it becomes a RetryAfterError that holds every job on the
   // provider, in every process (see docs/books/categorizers.md, "Limits").
-  const llm = llmConfig
-    ? createLlmCategorizer({
-        ...llmConfig,
-        cache: createDbAnswerCache(db),
-        concurrency: config.llmLimits.concurrency,
-        surfaceRateLimits: true,
-      })
-    : null;
+  // LLM_PROVIDER=local runs a GGUF model in this process (LLM_MODEL_PATH); otherwise an endpoint.
+  const local = localLlmConfigFromEnv(process.env);
+  const llm = local
+    ? createLocalLlmCategorizer(local)
+    : llmConfig
+      ? createLlmCategorizer({
+          ...llmConfig,
+          cache: createDbAnswerCache(db),
+          concurrency: config.llmLimits.concurrency,
+          surfaceRateLimits: true,
+        })
+      : null;
   return [
     ...createBookTasks({
       db,

@@ -25,8 +25,15 @@ export {
   type LlmCategorizer,
 } from "./llm/categorizer.js";
 export { type LlmConfig, llmConfigFromEnv } from "./llm/config.js";
+export { createLocalLlmCategorizer, type LocalLlmConfig, localLlmConfigFromEnv } from "./llm/local.js";
 export { LlmRateLimitedError } from "./llm/rate-limited.js";
 export { payeeKey } from "./payee-key.js";
+export {
+  loadBuiltInPrior,
+  type PriorCategorizer,
+  type PriorModel,
+  type PriorPrediction,
+} from "./prior/model.js";
 export { evaluateRules, ruleMatches, sortRules } from "./rules/evaluate.js";
 export {
   type AmountCondition,
