@@ -50,7 +50,7 @@ export async function insertJobs(
 /** One INSERT of every job, in order; returns the rows created (skipped ones hit a unique index). */
 async function insertRows(db: Queryable, target: InsertTarget, jobs: readonly NewJob[]): Promise<JobRow[]> {
   const { names, named } = target;
-  const statement = enqueueStatement(names);
+  const statement = enqueueStatement(names, target.fairness);
   const { rows } = await db.query<JobRow>({
     ...(named ? { name: statement.name } : {}),
     text: statement.text,
@@ -67,7 +67,6 @@ async function insertRows(db: Queryable, target: InsertTarget, jobs: readonly Ne
       jobs.map((j) => j.priority ?? 0),
       jobs.map((j) => j.concurrencyKey ?? null),
       jobs.map((j) => j.rateKey ?? null),
-      target.fairness,
       target.origin,
       names.schema,
     ],

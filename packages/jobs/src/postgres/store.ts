@@ -40,6 +40,7 @@ import {
 } from "./statements/manage.js";
 import { type SchemaNames, type Statement, schemaNames } from "./statements/names.js";
 import { countsStatement, getStatement, listText } from "./statements/read.js";
+import { PLACE_BATCH, placeDueStatement } from "./statements/rounds.js";
 import {
   advanceScheduleStatement,
   blockRateKeyStatement,
@@ -84,6 +85,12 @@ export interface PostgresStoreOptions {
    */
   fairness?: Fairness;
 }
+
+/**
+ * An empty claim places due jobs and claims again at most this many times in a row (each placing
+ * {@link PLACE_BATCH}); past that it returns empty and the worker's next claim goes on.
+ */
+const MAX_PLACING_ROUNDS = 4;
 
 /** Reclaim works through expired leases this many at a time, each batch one short transaction. */
 const RECLAIM_BATCH = 500;
@@ -183,29 +190,22 @@ export class PostgresJobStore implements JobStore {
   private async claimFromTable(request: ClaimRequest): Promise<JobRecord[]> {
     const { workerId, limit, leaseMs, now, types } = request;
     const limited = limitsOf(request);
-    const rows =
-      limited === null
-        ? await this.run<JobRow>(
-            claimStatement(this.names, this.fairness),
-            [now, types, limit, workerId, leaseMs],
-            this.leasePool,
-          )
-        : await this.run<JobRow>(
-            claimLimitedStatement(this.names),
-            [
-              now,
-              types,
-              limit,
-              workerId,
-              leaseMs,
-              this.fairness === "fifo",
-              limited.types,
-              limited.concurrency,
-              limited.rateMax,
-              limited.ratePerMs,
-            ],
-            this.leasePool,
-          );
+    const statement = limited === null ? claimStatement(this.names) : claimLimitedStatement(this.names);
+    const values: unknown[] = [now, types, limit, workerId, leaseMs];
+    if (limited !== null) {
+      values.push(limited.types, limited.concurrency, limited.rateMax, limited.ratePerMs);
+    }
+    // A claim takes nothing while a job that came due waits without a place in line (it might
+    // outrank the line): an empty claim places such jobs, a batch at a time, and claims again.
+    for (let round = 1; ; round += 1) {
+      const rows = await this.run<JobRow>(statement, values, this.leasePool);
+      if (rows.length > 0 || round === MAX_PLACING_ROUNDS) return this.started(rows);
+      const placed = await this.run(placeDueStatement(this.names, this.fairness), [now], this.leasePool);
+      if (placed.length === 0) return [];
+    }
+  }
+
+  private started(rows: JobRow[]): JobRecord[] {
     const jobs = rows.map(toJob);
     if (this.events.hasListeners) for (const job of jobs) this.events.emit(eventOf("started", job));
     return jobs;

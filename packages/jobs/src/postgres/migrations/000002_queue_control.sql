@@ -2,14 +2,14 @@
 -- cron schedules (issue 10). Runs with search_path set to the store's schema, like 000001.
 --
 -- Existing rows: priority 0, no keys, and no fair_round: a pending job without a round is placed in
--- line by the next claims as if it had just come due (see "Placing due jobs" below), oldest first,
+-- line by the next claims as if it had just come due (placeDueStatement in statements/rounds.ts), oldest first,
 -- so an upgrade with a backlog needs nothing done by hand.
 ALTER TABLE jobs
   ADD COLUMN priority integer NOT NULL DEFAULT 0, -- constant default: no table rewrite
   ADD COLUMN concurrency_key text,
   ADD COLUMN rate_key text,
   -- The job's place in its priority band, set once it is due (NULL while it waits for its run_at):
-  -- fairness "tenant": its round in start-time fair queuing (see fair_base); "fifo": its run_at.
+  -- fairness "tenant": its round in start-time fair queuing (statements/rounds.ts); "fifo": its run_at.
   ADD COLUMN fair_round bigint;
 
 -- THE claim index. A claim is an ordered scan of it from the front, as cheap as the FIFO scan it
@@ -22,7 +22,7 @@ DROP INDEX jobs_pending_run_at;
 -- Pending jobs not yet in line, by the time they come due: the claim probes its front (an empty
 -- range scan when nothing came due, which is the common case).
 CREATE INDEX jobs_delayed ON jobs (run_at, seq) WHERE status = 'pending' AND fair_round IS NULL;
--- A tenant's last pending round in a band (fair_base): one backward step of this index.
+-- A tenant's last pending round in a band (rounds.ts): one backward step of this index.
 CREATE INDEX jobs_tenant_line ON jobs (tenant_id, priority, fair_round)
   WHERE status = 'pending' AND fair_round IS NOT NULL;
 -- Running jobs per (type, concurrency key), counted by a limited claim. Jobs without a key are not
@@ -63,69 +63,8 @@ CREATE TABLE schedules (
   updated_at bigint NOT NULL
 );
 
--- Fair share ("tenant"): start-time fair queuing with a round per job, assigned when the job comes
--- due (at enqueue, or when a claim finds a delayed job or retry due). A job of tenant t in band p
--- gets max(head(p), lastPendingRound(t, p) + 1), and a tenant's n jobs of one enqueue consecutive
--- rounds; claims take (priority DESC, fair_round, seq). So the k-th pending job of every tenant has
--- a round below the (k+1)-th of any tenant: round-robin, within a tenant enqueue order.
--- - head(p): the lowest round of a due pending job in the band (the front of jobs_line), so a tenant
---   that had nothing pending starts level with the front: no credit for waiting, no debt for what
---   it ran before. A band with no pending job has no line to join: every tenant starts at 0, all
---   level. (Rounds of earlier, finished jobs no longer matter; a released job is put back at most
---   at head(p) — see the release statement — so a band that emptied and restarted at 0 does not
---   push it behind the new line.)
--- - lastPendingRound(t, p): the highest round among t's pending jobs in the band (jobs_tenant_line).
--- Both are index probes on the jobs table, O(log n): no counter row that every enqueue would update
--- (and lock for the whole of an application's transaction, with enqueueInTransaction).
--- Concurrent enqueues of one tenant may compute the same round (neither sees the other's
--- uncommitted jobs): harmless, ties go by seq (enqueue order), and the next enqueue sees both.
--- BEGIN ATOMIC binds the body to this schema's tables at creation, whatever the caller's search_path.
-CREATE FUNCTION fair_base(p_tenant text, p_priority integer) RETURNS bigint
-LANGUAGE sql STABLE
-BEGIN ATOMIC
-  SELECT GREATEST(head.round, mine.round + 1)
-  FROM (
-    SELECT COALESCE((
-      SELECT j.fair_round FROM jobs j
-      WHERE j.status = 'pending' AND j.fair_round IS NOT NULL AND j.priority = p_priority
-      ORDER BY j.priority DESC, j.fair_round
-      LIMIT 1
-    ), 0) AS round
-  ) AS head, (
-    SELECT max(j.fair_round) AS round FROM jobs j
-    WHERE j.status = 'pending' AND j.fair_round IS NOT NULL AND j.tenant_id = p_tenant
-      AND j.priority = p_priority
-  ) AS mine;
-END;
-
--- Placing due jobs: pending jobs without a round whose run_at has come get one, at most p_batch of
--- them (oldest first) per call, as if they were enqueued now. The fast claim statement does the same
--- inline (statements/write.ts, `placeDue`), so that the jobs it places can be claimed by it at once.
-CREATE FUNCTION place_due(p_now bigint, p_fifo boolean, p_batch integer) RETURNS integer
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-DECLARE
-  placed integer;
-BEGIN
-  WITH due AS (
-    SELECT id, tenant_id, priority, run_at, seq FROM jobs
-    WHERE status = 'pending' AND fair_round IS NULL AND run_at <= p_now
-    ORDER BY run_at, seq
-    LIMIT p_batch
-    FOR UPDATE SKIP LOCKED
-  ), bases AS (
-    SELECT tenant_id, priority, fair_base(tenant_id, priority) AS base
-    FROM due WHERE NOT p_fifo GROUP BY tenant_id, priority
-  ), rounds AS (
-    SELECT d.id, CASE WHEN p_fifo THEN d.run_at
-      ELSE b.base + row_number() OVER (PARTITION BY d.tenant_id, d.priority ORDER BY d.run_at, d.seq) - 1
-      END AS fair_round
-    FROM due d LEFT JOIN bases b ON b.tenant_id = d.tenant_id AND b.priority = d.priority
-  )
-  UPDATE jobs j SET fair_round = r.fair_round FROM rounds r WHERE j.id = r.id;
-  GET DIAGNOSTICS placed = ROW_COUNT;
-  RETURN placed;
-END;
-$$;
+-- How a job gets its fair_round (start-time fair queuing for "tenant", the run_at for "fifo") is
+-- written beside the statements that give it: statements/rounds.ts.
 
 -- The advisory lock id of a limit bucket: 0x4c464c4b ("LFLK") in the high half keeps these ids away
 -- from an application's own locks, the schema in the hash keeps two stores' buckets apart.
@@ -156,7 +95,7 @@ RETURN (1279675467::bigint << 32) | (hashtext(current_schema() || p_bucket)::big
 -- as full for this claim: a claimer waits only while it holds no other bucket lock... except those
 -- of its first batch, taken in order — so no two claimers wait on each other in a cycle.
 CREATE FUNCTION claim_limited(
-  p_now bigint, p_types text[], p_limit integer, p_worker text, p_lease_ms bigint, p_fifo boolean,
+  p_now bigint, p_types text[], p_limit integer, p_worker text, p_lease_ms bigint,
   p_limited text[], p_concurrency integer[], p_rate_max integer[], p_rate_per bigint[]
 ) RETURNS SETOF jobs
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
@@ -194,7 +133,11 @@ DECLARE
   blocked bigint;
   recent bigint[];
 BEGIN
-  PERFORM place_due(p_now, p_fifo, 256);
+  -- A due job without a place in line might outrank the line: take nothing, the store places it
+  -- and claims again (as with the plain claim statement).
+  IF EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND fair_round IS NULL AND run_at <= p_now) THEN
+    RETURN;
+  END IF;
   FOR pass IN 1..8 LOOP
     wanted := p_limit - coalesce(array_length(taken, 1), 0);
     EXIT WHEN wanted <= 0;
