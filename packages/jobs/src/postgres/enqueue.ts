@@ -67,6 +67,7 @@ async function insertRows(db: Queryable, target: InsertTarget, jobs: readonly Ne
       jobs.map((j) => j.priority ?? 0),
       jobs.map((j) => j.concurrencyKey ?? null),
       jobs.map((j) => j.rateKey ?? null),
+      jobs.map((j) => j.traceContext ?? null),
       target.origin,
       names.schema,
     ],

@@ -34,13 +34,14 @@ export interface JobRow {
   priority: number;
   concurrency_key: string | null;
   rate_key: string | null;
+  trace_context: string | null;
 }
 
 /** Every column of a job, in the order {@link toJob} reads them (`seq` and `fair_round` are the store's own). */
 export const JOB_COLUMNS =
   "id, tenant_id, type, status, progress, message, input, result, error, attempts, max_attempts, run_at, " +
   "lease_owner, lease_expires_at, idempotency_key, dedupe_key, created_at, updated_at, started_at, " +
-  "finished_at, expires_at, priority, concurrency_key, rate_key";
+  "finished_at, expires_at, priority, concurrency_key, rate_key, trace_context";
 
 const ms = (value: string | null): number | null => (value === null ? null : Number(value));
 
@@ -70,6 +71,7 @@ export function toJob(row: JobRow): JobRecord {
     priority: row.priority,
     concurrencyKey: row.concurrency_key,
     rateKey: row.rate_key,
+    traceContext: row.trace_context,
   };
 }
 

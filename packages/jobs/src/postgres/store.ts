@@ -21,6 +21,7 @@ import type {
   NewJob,
   ScheduleRecord,
   StoreCapabilities,
+  TypeStats,
   Unsubscribe,
 } from "../types.js";
 import { Batcher } from "./batcher.js";
@@ -39,6 +40,13 @@ import {
   retryStatement,
 } from "./statements/manage.js";
 import { type SchemaNames, type Statement, schemaNames } from "./statements/names.js";
+import {
+  pausedTypesStatement,
+  pauseTypeStatement,
+  resumeTypeStatement,
+  type StatsRow,
+  statsStatement,
+} from "./statements/operations.js";
 import { countsStatement, getStatement, listText } from "./statements/read.js";
 import { PLACE_BATCH, placeDueStatement } from "./statements/rounds.js";
 import {
@@ -285,6 +293,7 @@ export class PostgresJobStore implements JobStore {
         : typeof query.status === "string"
           ? [query.status]
           : [...query.status];
+    const search = query.search === undefined || query.search === "" ? null : query.search;
     const { rows } = await withReconnect(() =>
       this.pool.query<JobRow>(listText(this.names), [
         query.tenantId,
@@ -293,6 +302,10 @@ export class PostgresJobStore implements JobStore {
         cursor?.createdAt ?? null,
         cursor?.id ?? null,
         limit + 1,
+        search === null ? null : search.toLowerCase(),
+        search === null ? null : `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        query.createdFrom ?? null,
+        query.createdTo ?? null,
       ]),
     );
     const jobs = rows.slice(0, limit).map(toJob);
@@ -356,6 +369,27 @@ export class PostgresJobStore implements JobStore {
     const rows = await this.run<EventRow>(deleteExpiredStatement(this.names), [cutoff, limit]);
     this.announceRows(rows, () => "deleted");
     return rows.length;
+  }
+
+  async stats(now: number): Promise<TypeStats[]> {
+    const rows = await this.run<StatsRow>(statsStatement(this.names), [now]);
+    return rows.map((row) => ({
+      type: row.type,
+      pending: row.pending,
+      due: row.due,
+      running: row.running,
+      oldestDueAt: row.oldest_due_at === null ? null : Number(row.oldest_due_at),
+    }));
+  }
+
+  async setTypePaused(type: string, paused: boolean, now: number): Promise<void> {
+    if (paused) await this.run(pauseTypeStatement(this.names), [type, now]);
+    else await this.run(resumeTypeStatement(this.names), [type]);
+  }
+
+  async pausedTypes(): Promise<string[]> {
+    const rows = await this.run<{ type: string }>(pausedTypesStatement(this.names), []);
+    return rows.map((row) => row.type);
   }
 
   async blockRateKey(type: string, key: string, until: number): Promise<void> {

@@ -38,16 +38,24 @@ export function countsStatement(n: SchemaNames): Statement {
 }
 
 /**
- * list — $1 tenant, $2 statuses (null = all), $3 type (null = all), $4 cursor created_at, $5 cursor id,
- * $6 limit: newest first. Left unnamed on purpose: optional filters make a prepared (generic) plan
- * poor, so pg plans each page for its actual filters.
+ * list — $1 tenant (null = every tenant's, for operators), $2 statuses (null = all), $3 type
+ * (null = all), $4 cursor created_at, $5 cursor id, $6 limit, $7 search lower-cased (null = none) and
+ * $8 the same as an ILIKE pattern (metacharacters escaped), $9 created from (inclusive), $10 created
+ * to (exclusive): newest first. Left unnamed on purpose: optional filters make a prepared (generic)
+ * plan poor, so pg plans each page for its actual filters — with a tenant, jobs_tenant_created;
+ * across tenants (an operator's page) there is no index by creation time alone, on purpose: one more
+ * index on every job would cost each enqueue, claim and completion, for a page an operator opens.
  */
 export function listText(n: SchemaNames): string {
   return `SELECT ${JOB_COLUMNS} FROM ${n.jobs}
-    WHERE tenant_id = $1
+    WHERE ($1::text IS NULL OR tenant_id = $1)
       AND ($2::text[] IS NULL OR status = ANY($2::text[]))
       AND ($3::text IS NULL OR type = $3)
       AND ($4::bigint IS NULL OR (created_at, id) < ($4::bigint, $5::text))
+      AND ($7::text IS NULL OR lower(id) = $7 OR input::text ILIKE $8 ESCAPE '\\'
+        OR error->>'message' ILIKE $8 ESCAPE '\\')
+      AND ($9::bigint IS NULL OR created_at >= $9)
+      AND ($10::bigint IS NULL OR created_at < $10)
     ORDER BY created_at DESC, id DESC
     LIMIT $6`;
 }

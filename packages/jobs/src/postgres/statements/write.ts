@@ -16,7 +16,7 @@ export const RETURNING_EVENT = "j.id, j.tenant_id, j.type, j.status, j.progress,
 /**
  * enqueue — takes parallel arrays ($1 ids, $2 tenant ids, $3 types, $4 inputs as JSON text,
  * $5 max attempts, $6 run at, $7 now, $8 idempotency keys, $9 dedupe keys, $10 priorities,
- * $11 concurrency keys, $12 rate keys), $13 origin, $14 channel; inserts them in array order and
+ * $11 concurrency keys, $12 rate keys, $13 trace contexts), $14 origin, $15 channel; inserts them in array order and
  * returns the rows it created. A row that hits a unique index (idempotency or live dedupe key, or id)
  * is skipped: the caller looks up the job that holds the key.
  *
@@ -37,22 +37,23 @@ export function enqueueStatement(n: SchemaNames, fairness: Fairness | null): Sta
     name: `${n.prefix}enqueue_${fairness ?? "schema"}`,
     text: `WITH i AS (
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[],
-        $7::bigint[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[])
+        $7::bigint[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[])
         WITH ORDINALITY AS i(id, tenant_id, type, input, max_attempts, run_at, now, idempotency_key,
-          dedupe_key, priority, concurrency_key, rate_key, ord)
+          dedupe_key, priority, concurrency_key, rate_key, trace_context, ord)
     ), ${mode}due AS (
       SELECT ord AS key, tenant_id, priority, run_at FROM i WHERE run_at <= now
     ), ${roundsOf(n, "due", "s.key", fairness)}, c AS (
       INSERT INTO ${n.jobs} (id, tenant_id, type, status, input, max_attempts, run_at, idempotency_key,
-        dedupe_key, created_at, updated_at, priority, concurrency_key, rate_key, fair_round)
+        dedupe_key, created_at, updated_at, priority, concurrency_key, rate_key, trace_context, fair_round)
       SELECT i.id, i.tenant_id, i.type, 'pending', i.input::jsonb, i.max_attempts, i.run_at,
-        i.idempotency_key, i.dedupe_key, i.now, i.now, i.priority, i.concurrency_key, i.rate_key, r.fair_round
+        i.idempotency_key, i.dedupe_key, i.now, i.now, i.priority, i.concurrency_key, i.rate_key,
+        i.trace_context, r.fair_round
       FROM i LEFT JOIN rounds r ON r.key = i.ord
       ORDER BY i.ord
       ON CONFLICT DO NOTHING
       RETURNING *
     )
-    ${publishing("'enqueued'", "$13", "$14", JOB_COLUMNS)}`,
+    ${publishing("'enqueued'", "$14", "$15", JOB_COLUMNS)}`,
   };
 }
 
