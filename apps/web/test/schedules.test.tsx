@@ -1,20 +1,11 @@
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { App } from "../src/app/App.js";
 import { navigate } from "../src/app/router.js";
 import { describeCron, formatFireTime, relativeTime } from "../src/pages/jobs/schedule-format.js";
-import { type FakeApi, installFakeApi, withCompany } from "./support/fake-api.js";
+import { signedInWithFakeApi, withCompany } from "./support/fake-api.js";
 
-let api: FakeApi;
-beforeEach(() => {
-  window.localStorage.clear();
-  window.localStorage.setItem("ledgerflow.token", "lf_test_token_123456");
-  api = installFakeApi();
-});
-afterEach(() => {
-  cleanup();
-  api.restore();
-});
+const fakeApi = signedInWithFakeApi();
 
 const HOUR = 3_600_000;
 
@@ -38,7 +29,7 @@ describe("the Schedules section of the Background jobs page", () => {
   it("shows each schedule's cron in words, its time zone, next and last run, and pauses and resumes it", async () => {
     let current = schedule();
     const posted: string[] = [];
-    withCompany(api)
+    withCompany(fakeApi())
       .on("GET", "/api/jobs", () => ({ jobs: [], next_cursor: null, counts: {} }))
       .on("GET", "/api/schedules", () => ({ schedules: [current] }))
       .on("POST", /^\/api\/schedules\/[^/]+\/(pause|resume)$/, ({ url }) => {
@@ -85,7 +76,7 @@ describe("the Schedules section of the Background jobs page", () => {
   });
 
   it("says why when a pause is refused, and keeps the schedule as it was", async () => {
-    withCompany(api)
+    withCompany(fakeApi())
       .on("GET", "/api/jobs", () => ({ jobs: [], next_cursor: null, counts: {} }))
       .on("GET", "/api/schedules", () => ({ schedules: [schedule()] }))
       .on("POST", /^\/api\/schedules\//, () =>

@@ -1,4 +1,5 @@
-import { vi } from "vitest";
+import { cleanup } from "@testing-library/react";
+import { afterEach, beforeEach, vi } from "vitest";
 
 type Handler = (request: { url: URL; method: string; body: unknown; headers: Headers }) => unknown;
 
@@ -105,4 +106,22 @@ export function withCompany(api: FakeApi): FakeApi {
   return api
     .on("GET", "/api/companies", () => ({ companies: [company] }))
     .on("GET", "/api/companies/co_1/accounts", () => ({ accounts }));
+}
+
+/** For a whole test file: before each test a signed-in session and a fresh fake API; after, cleanup. */
+export function signedInWithFakeApi(): () => FakeApi {
+  let api: FakeApi | undefined;
+  beforeEach(() => {
+    window.localStorage.clear();
+    window.localStorage.setItem("ledgerflow.token", "lf_test_token_123456");
+    api = installFakeApi();
+  });
+  afterEach(() => {
+    cleanup();
+    api?.restore();
+  });
+  return () => {
+    if (!api) throw new Error("signedInWithFakeApi: the fake API is only there inside a test");
+    return api;
+  };
 }

@@ -100,30 +100,13 @@ export function SchedulesSection() {
                     {describeCron(s.cron) && <code>{s.cron}</code>} {s.timezone}
                   </div>
                 </td>
-                <td className="nowrap">
-                  {s.next_fire_at ? (
-                    <>
-                      <div className="cell-main">
-                        <time dateTime={s.next_fire_at}>{formatFireTime(s.next_fire_at, s.timezone)}</time>
-                      </div>
-                      <div className="cell-sub">{relativeTime(s.next_fire_at, now)}</div>
-                    </>
-                  ) : (
-                    <span className="muted">{s.paused ? "None while paused" : "—"}</span>
-                  )}
-                </td>
-                <td className="nowrap">
-                  {s.last_fire_at ? (
-                    <>
-                      <div className="cell-main">
-                        <time dateTime={s.last_fire_at}>{formatFireTime(s.last_fire_at, s.timezone)}</time>
-                      </div>
-                      <div className="cell-sub">{relativeTime(s.last_fire_at, now)}</div>
-                    </>
-                  ) : (
-                    <span className="muted">Never</span>
-                  )}
-                </td>
+                <FireTimeCell
+                  iso={s.next_fire_at}
+                  timeZone={s.timezone}
+                  now={now}
+                  none={s.paused ? "None while paused" : "—"}
+                />
+                <FireTimeCell iso={s.last_fire_at} timeZone={s.timezone} now={now} none="Never" />
                 <td>
                   <span className="status-pill" data-schedule-state={s.paused ? "paused" : "active"}>
                     {s.paused ? "Paused" : "Active"}
@@ -149,5 +132,23 @@ export function SchedulesSection() {
         {announcement}
       </p>
     </section>
+  );
+}
+
+/** A fire time in the schedule's zone with how far it is from now, or `none` when there is none. */
+function FireTimeCell(props: { iso: string | null; timeZone: string; now: number; none: string }) {
+  return (
+    <td className="nowrap">
+      {props.iso ? (
+        <>
+          <div className="cell-main">
+            <time dateTime={props.iso}>{formatFireTime(props.iso, props.timeZone)}</time>
+          </div>
+          <div className="cell-sub">{relativeTime(props.iso, props.now)}</div>
+        </>
+      ) : (
+        <span className="muted">{props.none}</span>
+      )}
+    </td>
   );
 }
