@@ -70,7 +70,7 @@ describe("the ledgerflow CLI", () => {
     expect(mapped.stderr).toBe("");
     expect(mapped.code).toBe(0);
     expect(mapped.stdout).toMatch(/Done: parsed 3, inserted 3, duplicates 0/);
-    expect(mapped.stdout).toContain("Sum of the file's transactions: -1396.50");
+    expect(mapped.stdout).toContain("Sum of the file's transactions: -1,396.50");
 
     const next = path.join(dataDir, "ambiguous-feb.csv");
     writeFileSync(next, "01.02.2024;Bakery;4,20;\n02.02.2024;Refund;;12,00\n15.02.2024;Rent;700,00;\n");

@@ -46,7 +46,7 @@ describe("the upload's mapping step", () => {
       parsed: 3,
       inserted: 3,
       duplicates: 0,
-      net_cents: 139650,
+      sum_of_amounts: "1,396.50",
       skipped: [],
     });
 
@@ -97,13 +97,19 @@ describe("the upload's mapping step", () => {
     expect(job.result).toMatchObject({
       parsed: 2,
       inserted: 2,
-      skipped_count: 2,
+      skipped_lines: 2,
       skipped: [
         { line: 2, reason: 'a summary line ("Endsaldo"), not a transaction' },
         { line: 5, reason: 'a summary line ("Summe"), not a transaction' },
       ],
-      net_cents: 115000,
-      closing_balance: { column: "Saldo", closing_cents: 115000, verified: false },
+      sum_of_amounts: "1,150.00",
+      closing_balance: "1,150.00 (Saldo)",
+      amounts: {
+        net_cents: 115000,
+        closing_balance_cents: 115000,
+        balance_column: "Saldo",
+        balance_verified: false,
+      },
     });
   });
 });

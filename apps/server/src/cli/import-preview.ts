@@ -70,25 +70,19 @@ export function printPreview(preview: ImportPreview, out: Out): void {
   );
 }
 
-const money = (cents: number) => (cents / 100).toFixed(2);
-
 /** What the import did, with the file's own closing balance beside the sum of its rows. */
 export function printImportSummary(result: unknown, out: Out): void {
   const r = (result ?? {}) as Record<string, unknown>;
   const num = (k: string) => (typeof r[k] === "number" ? (r[k] as number) : 0);
   out.write(
-    `Done: parsed ${num("parsed")}, inserted ${num("inserted")}, duplicates ${num("duplicates")}, invalid ${num("invalid")}, skipped ${num("skipped_count")}; categorized ${num("categorized")}, journal entries ${num("je_created")}.\n`,
+    `Done: parsed ${num("parsed")}, inserted ${num("inserted")}, duplicates ${num("duplicates")}, invalid ${num("invalid")}, skipped ${num("skipped_lines")}; categorized ${num("categorized")}, journal entries ${num("je_created")}.\n`,
   );
   const skipped = Array.isArray(r.skipped) ? (r.skipped as Array<{ line: number; reason: string }>) : [];
   for (const s of skipped.slice(0, 10)) out.write(`  skipped line ${s.line}: ${s.reason}\n`);
-  const closing = r.closing_balance as { column: string; closing_cents: number; verified: boolean } | null;
-  const net = `Sum of the file's transactions: ${money(num("net_cents"))}`;
-  if (closing) {
-    const check = closing.verified
-      ? "every row's running balance adds up"
-      : "the running balance was not checked row by row";
-    out.write(
-      `${net}; the file's closing balance (${closing.column}): ${money(closing.closing_cents)} (${check}).\n`,
-    );
-  } else out.write(`${net}.\n`);
+  const sum = `Sum of the file's transactions: ${String(r.sum_of_amounts ?? "0.00")}`;
+  const verified = (r.amounts as { balance_verified?: boolean } | undefined)?.balance_verified;
+  if (typeof r.closing_balance === "string") {
+    const check = verified ? "every row's running balance adds up" : "not checked row by row";
+    out.write(`${sum}; the file's closing balance: ${r.closing_balance} (${check}).\n`);
+  } else out.write(`${sum}.\n`);
 }

@@ -88,6 +88,7 @@ export function ColumnMapper({ preview, onConfirm, onCancel, busy = false }: Col
     <label className="field mapper__field">
       {label}
       <select
+        aria-label={label}
         value={value === null ? "" : String(value)}
         onChange={(e) => onChange(e.target.value === "" ? null : Number(e.target.value))}
       >

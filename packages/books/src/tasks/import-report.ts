@@ -6,28 +6,44 @@ export const MAX_REPORTED_SKIPPED = 100;
 // Type aliases (not interfaces) so results are assignable to the engine's Json type.
 export type SkippedOut = { line: number; reason: string };
 
+/**
+ * What the file itself says, beside what the import did. The two strings are for people (a job
+ * card lists a result's numbers and strings); `amounts` carries the same figures as numbers.
+ */
 export type ImportReportOut = {
   /** Lines deliberately not imported (preamble, summary, pending rows), first 100, with the reason. */
   skipped: SkippedOut[];
-  skipped_count: number;
-  /** The sum of the file's transactions that were valid (imported now or already before), in cents. */
-  net_cents: number;
-  /** The file's own closing balance, to compare with net_cents plus the opening balance. */
-  closing_balance: { column: string; closing_cents: number; verified: boolean } | null;
+  skipped_lines: number;
+  /** The sum of the file's valid transactions (imported now or already before), e.g. "1,966.42". */
+  sum_of_amounts: string;
+  /** The file's own closing balance, e.g. "3,150.00 (Saldo)"; absent when it has no balance column. */
+  closing_balance?: string;
+  amounts: {
+    net_cents: number;
+    closing_balance_cents: number | null;
+    balance_column: string | null;
+    /** Every step of the running balance matched the amounts. */
+    balance_verified: boolean;
+  };
 };
 
-/** What the file itself says, beside what the import did: skipped lines, the net, the closing balance. */
+const money = (cents: number) =>
+  (cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export function importReport(parsed: ParseCsvResult, valid: ReadonlyArray<ParsedRow>): ImportReportOut {
-  return {
+  const net = valid.reduce((sum, row) => sum + row.amountCents, 0);
+  const balance = parsed.balance;
+  const report: ImportReportOut = {
     skipped: parsed.skipped.slice(0, MAX_REPORTED_SKIPPED).map((s) => ({ line: s.line, reason: s.reason })),
-    skipped_count: parsed.skipped.length,
-    net_cents: valid.reduce((sum, row) => sum + row.amountCents, 0),
-    closing_balance: parsed.balance
-      ? {
-          column: parsed.balance.column,
-          closing_cents: parsed.balance.closingCents,
-          verified: parsed.balance.verified,
-        }
-      : null,
+    skipped_lines: parsed.skipped.length,
+    sum_of_amounts: money(net),
+    amounts: {
+      net_cents: net,
+      closing_balance_cents: balance?.closingCents ?? null,
+      balance_column: balance?.column ?? null,
+      balance_verified: balance?.verified ?? false,
+    },
   };
+  if (balance) report.closing_balance = `${money(balance.closingCents)} (${balance.column})`;
+  return report;
 }
