@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { ClaimRequest, Fairness, TypeLimits } from "../types.js";
 import { CLAIMED_COLUMNS, type ClaimedRow } from "./rows.js";
 import type { TableNames } from "./schema.js";
+import { type ClaimParams, prepareClaim } from "./statements.js";
 
 type Db = Database.Database;
 
@@ -23,6 +24,13 @@ type Db = Database.Database;
  *   debt for what it ran, no credit for what it did not); a bulk enqueue gives a tenant's n jobs n
  *   consecutive rounds. Two enqueues computing the same round would be harmless (ties go by rowid,
  *   enqueue order); on SQLite they cannot even race, each runs in the one write transaction.
+ *   head(p) is the first entry of the band in `pending_order`; last(t, p) walks the tenant's
+ *   entries in `tenant_round` backwards from its highest round, skipping jobs no longer pending,
+ *   down to head(p) (lower rounds cannot matter) and for at most LAST_ROUND_WALK rows — in the
+ *   usual case one or two rows. Only when a tenant's jobs ran far ahead of the band's head (the
+ *   head held back by jobs nobody claims: a saturated key, a type without workers) can the walk hit
+ *   its bound; then the lowest round it saw stands in for the tenant's last pending one: the new
+ *   job stays behind every job of its tenant, and goes at most that many rounds later than exact.
  * - fairness "fifo" — fair_round = run_at: earliest runAt first, then enqueue order.
  * - A job that is not due (delayed, a retry in its backoff, a manual retry) has NO round and is not
  *   in `pending_order` — a future job at the front of the index would be walked over by every claim.
@@ -37,14 +45,22 @@ type Db = Database.Database;
  * took, and leaves a job over a limit pending and untouched. A key found saturated is excluded from
  * the next pages' SQL (by hex(type).hex(key)), so a saturated key's backlog costs one index step per
  * job (no row reaches JS twice) and never starves the keys behind it. At most MAX_EXAMINED rows
- * reach JS per claim. Without limits the store uses the one-statement claim (statements.ts): the fast
- * path costs what it cost before, plus the promotion's seek.
+ * reach JS per claim. Without limits the store uses the one-statement claim (statements.ts,
+ * prepareClaim): the fast path costs what it cost before, plus the promotion's seek.
  */
 
+// LIMITs are literals in the SQL, never bound: a bound LIMIT makes SQLite re-prepare the statement on
+// every bind (see prepareClaim in statements.ts).
 /** Delayed jobs placed in line per claim, at most (a burst beyond it is placed by the next claims). */
 const PROMOTE_LIMIT = 1000;
 /** Candidate rows a limited claim reads into JS, at most; it returns what it found by then. */
-const MAX_EXAMINED = 1000;
+const MAX_EXAMINED = 1024;
+/** Rows per page of the limited claim (per part: the rest of the band, then the bands below). */
+const PAGE = 64;
+/** Rows lastRound walks at most (see the header). */
+const LAST_ROUND_WALK = 64;
+/** Fast-claim statements kept, one per distinct limit (workers ask for few: their free slots). */
+const CLAIM_STATEMENTS = 64;
 /** A priority above any stored one (the queue allows 0–1000): the first page's "band below". */
 const ABOVE_ALL = Number.MAX_SAFE_INTEGER;
 
@@ -73,19 +89,25 @@ function prepareQueueControl(db: Db, { jobs, fairClock, rateStarts, rateBlocks }
   return {
     /**
      * headRound(priority) → the smallest round of the band's pending jobs: the first entry of the
-     * band in `pending_order` (SEARCH … USING COVERING INDEX jobs_pending_order (priority=?)).
+     * band in `pending_order` (SEARCH jobs USING COVERING INDEX jobs_pending_order (priority=?)).
      */
     headRound: pluck<[number], number>(
       db,
       `SELECT fair_round FROM ${jobs} WHERE status = 'pending' AND fair_round IS NOT NULL AND priority = ?
        ORDER BY fair_round LIMIT 1`,
     ),
-    /** lastRound(tenantId, priority) → the tenant's highest pending round in the band, or null (one seek). */
-    lastRound: pluck<[string, number], number | null>(
-      db,
-      `SELECT max(fair_round) FROM ${jobs}
-       WHERE status = 'pending' AND fair_round IS NOT NULL AND tenant_id = ? AND priority = ?`,
-    ),
+    /**
+     * lastRounds(tenantId, priority, head) → (round, pending 0/1) of the tenant's jobs in the band from
+     * its highest round down to head, at most LAST_ROUND_WALK (SEARCH jobs USING INDEX
+     * jobs_tenant_round (tenant_id=? AND priority=? AND fair_round>?), read backwards).
+     */
+    lastRounds: db
+      .prepare<[string, number, number], [number, number]>(
+        `SELECT fair_round, status = 'pending' FROM ${jobs}
+         WHERE tenant_id = ? AND priority = ? AND fair_round >= ?
+         ORDER BY fair_round DESC, rowid DESC LIMIT ${LAST_ROUND_WALK}`,
+      )
+      .raw(true),
     /** clock(priority) → the highest round ever given in the band. */
     clock: pluck<[number], number>(db, `SELECT round FROM ${fairClock} WHERE priority = ?`),
     /** advanceClock(priority, round): keeps the larger (no write when it is not larger). */
@@ -94,37 +116,42 @@ function prepareQueueControl(db: Db, { jobs, fairClock, rateStarts, rateBlocks }
        ON CONFLICT (priority) DO UPDATE SET round = excluded.round WHERE excluded.round > round`,
     ),
 
-    /** dueUnplaced(now, limit) → (rowid, tenant, priority) of due pending jobs without a round, by run_at. */
+    /**
+     * dueUnplaced(now) → (rowid, tenant, priority) of due pending jobs without a round, by run_at
+     * (SEARCH jobs USING INDEX jobs_pending_delayed (run_at<?); none due: one seek, ~0.3 µs).
+     */
     dueUnplaced: db
-      .prepare<[number, number], [number, string, number]>(
+      .prepare<[number], [number, string, number]>(
         `SELECT rowid, tenant_id, priority FROM ${jobs}
-         WHERE status = 'pending' AND fair_round IS NULL AND run_at <= ? ORDER BY run_at LIMIT ?`,
+         WHERE status = 'pending' AND fair_round IS NULL AND run_at <= ?
+         ORDER BY run_at LIMIT ${PROMOTE_LIMIT}`,
       )
       .raw(true),
     /** place(round, rowid). */
     place: db.prepare<[number, number]>(`UPDATE ${jobs} SET fair_round = ? WHERE rowid = ?`),
-    /** placeFifo(now, limit): FIFO's round is run_at, one statement. */
-    placeFifo: db.prepare<[number, number]>(
+    /** placeFifo(now): FIFO's round is run_at, one statement. */
+    placeFifo: db.prepare<[number]>(
       `UPDATE ${jobs} SET fair_round = run_at WHERE rowid IN (
          SELECT rowid FROM ${jobs} WHERE status = 'pending' AND fair_round IS NULL AND run_at <= ?
-         ORDER BY run_at LIMIT ?)`,
+         ORDER BY run_at LIMIT ${PROMOTE_LIMIT})`,
     ),
 
     /**
-     * bandsBelow(...filter, priority, limit) / sameBand(...filter, priority, round, rowid, limit):
+     * bandsBelow(...filter, priority) / sameBand(...filter, priority, round, rowid), PAGE rows each:
      * the limited claim's keyset pages, in claim order. SQLite cannot seek a mixed-direction row value
      * (priority DESC, fair_round ASC), so a page continues in two parts: the rest of the cursor's
      * band (a range seek on (priority=?, (fair_round, rowid) > (?, ?))), then the bands below
-     * (priority < ?). EXPLAIN QUERY PLAN of both: SEARCH jobs USING INDEX jobs_pending_order
-     * (priority<?) / (priority=? AND (fair_round,rowid)>(?,?)), no temp b-tree.
+     * (priority < ?). EXPLAIN QUERY PLAN: SEARCH jobs USING INDEX jobs_pending_order (priority<?) /
+     * (priority=? AND fair_round>?), no temp b-tree; each exclusion list is one LIST SUBQUERY
+     * (json_each + bloom filter), built once per statement.
      */
-    bandsBelow: prepareCandidates(
+    bandsBelow: prepareCandidates<[...PageFilter, number]>(
       db,
-      `${candidates} AND priority < ? ORDER BY priority DESC, fair_round, rowid LIMIT ?`,
+      `${candidates} AND priority < ? ORDER BY priority DESC, fair_round, rowid LIMIT ${PAGE}`,
     ),
-    sameBand: prepareCandidates(
+    sameBand: prepareCandidates<[...PageFilter, number, number, number]>(
       db,
-      `${candidates} AND priority = ? AND (fair_round, rowid) > (?, ?) ORDER BY fair_round, rowid LIMIT ?`,
+      `${candidates} AND priority = ? AND (fair_round, rowid) > (?, ?) ORDER BY fair_round, rowid LIMIT ${PAGE}`,
     ),
 
     /**
@@ -206,7 +233,7 @@ const FIFO_PLACEMENT: Placement = {
 };
 
 /**
- * start-time fair queuing: see the header. Valid within one write, where nothing else changes the
+ * Start-time fair queuing: see the header. Valid within one write, where nothing else changes the
  * pending lines: head(p) does not move while rounds are given (each new round is >= head, and in an
  * empty band the first is the clock, which is then the head).
  */
@@ -226,7 +253,7 @@ class TenantPlacement implements Placement {
     const line = lineKey(tenantId, priority);
     let last = this.lasts.get(line);
     if (last === undefined) {
-      last = this.sql.lastRound.get(tenantId, priority) ?? null;
+      last = this.lastPendingRound(tenantId, priority, head);
       this.lasts.set(line, last);
     }
     return last === null ? head : Math.max(head, last + 1);
@@ -241,13 +268,20 @@ class TenantPlacement implements Placement {
     for (const [priority, round] of this.highest) this.sql.advanceClock.run(priority, round);
     this.highest.clear();
   }
+
+  /** The tenant's highest pending round in the band, if >= head (see the header for the bound). */
+  private lastPendingRound(tenantId: string, priority: number, head: number): number | null {
+    const rows = this.sql.lastRounds.all(tenantId, priority, head);
+    for (const [round, pending] of rows) if (pending === 1) return round;
+    return rows.length === LAST_ROUND_WALK ? (rows[rows.length - 1]?.[0] ?? null) : null;
+  }
 }
 
 const lineKey = (tenantId: string, priority: number) => `${priority}:${tenantId}`;
 
 /** hex(type) || '.' || hex(key), as SQLite computes it for the exclusion lists (UTF-8 bytes, upper case). */
-const bucketOf = (type: string, key: string) =>
-  `${Buffer.from(type, "utf8").toString("hex").toUpperCase()}.${Buffer.from(key, "utf8").toString("hex").toUpperCase()}`;
+const hex = (text: string) => Buffer.from(text, "utf8").toString("hex").toUpperCase();
+const bucketOf = (type: string, key: string) => `${hex(type)}.${hex(key)}`;
 
 /** A rate bucket as one claim sees it. */
 interface RateBucket {
@@ -258,12 +292,24 @@ interface RateBucket {
   at: number;
 }
 
+/** What one limited claim has counted so far. */
+class ClaimCounts {
+  readonly taken: number[] = [];
+  /** Per concurrency bucket: running + taken by this claim. */
+  readonly held = new Map<string, number>();
+  readonly rates = new Map<string, RateBucket>();
+  readonly starts: Array<[type: string, key: string, at: number]> = [];
+  readonly saturatedConcurrency = new Set<string>();
+  readonly saturatedRate = new Set<string>();
+}
+
 export class QueueControl {
   private readonly sql: QueueControlStatements;
+  private readonly claims = new Map<number, Database.Statement<ClaimParams, ClaimedRow>>();
 
   constructor(
-    db: Db,
-    tables: TableNames,
+    private readonly db: Db,
+    private readonly tables: TableNames,
     private readonly fairness: Fairness,
   ) {
     this.sql = prepareQueueControl(db, tables);
@@ -277,10 +323,10 @@ export class QueueControl {
   /** Places the jobs that became due by `now` (see the header); nothing to do costs one index seek. */
   promote(now: number): void {
     if (this.fairness === "fifo") {
-      this.sql.placeFifo.run(now, PROMOTE_LIMIT);
+      this.sql.placeFifo.run(now);
       return;
     }
-    const due = this.sql.dueUnplaced.all(now, PROMOTE_LIMIT);
+    const due = this.sql.dueUnplaced.all(now);
     if (due.length === 0) return;
     const placement = new TenantPlacement(this.sql);
     for (const [seq, tenantId, priority] of due) {
@@ -289,6 +335,16 @@ export class QueueControl {
       placement.placed(tenantId, priority, round);
     }
     placement.finish();
+  }
+
+  /** The fast claim (statements.ts, prepareClaim) of `limit` jobs: one statement, claim order. */
+  claimFast(params: ClaimParams, limit: number): ClaimedRow[] {
+    let statement = this.claims.get(limit);
+    if (statement === undefined) {
+      statement = prepareClaim(this.db, this.tables, limit);
+      if (this.claims.size < CLAIM_STATEMENTS) this.claims.set(limit, statement);
+    }
+    return statement.all(...params);
   }
 
   /** blockRateKey: the later block wins. */
@@ -301,79 +357,84 @@ export class QueueControl {
    * the jobs this claim took. Runs inside the batch transaction; returns the claimed rows unsorted.
    */
   claimLimited(request: ClaimRequest, typesJson: string, leaseExpiresAt: number): ClaimedRow[] {
-    const { now, limit } = request;
+    const { now, limit, workerId } = request;
     const limits = request.limits ?? {};
-    const taken: number[] = [];
-    // Per bucket key: jobs running + taken for concurrency; the rate bucket's state for rate.
-    const concurrency = new Map<string, number>();
-    const rates = new Map<string, RateBucket>();
-    const starts: Array<[type: string, key: string, at: number]> = [];
-    const saturatedConcurrency = new Set<string>();
-    const saturatedRate = new Set<string>();
+    const counts = new ClaimCounts();
     let cursor: Candidate | null = null;
     let examined = 0;
-    while (taken.length < limit && examined < MAX_EXAMINED) {
-      const size = Math.min(MAX_EXAMINED - examined, Math.max(32, 2 * (limit - taken.length)));
+    while (counts.taken.length < limit && examined < MAX_EXAMINED) {
       const filter: PageFilter = [
         now,
         typesJson,
-        JSON.stringify([...saturatedConcurrency]),
-        JSON.stringify([...saturatedRate]),
+        JSON.stringify([...counts.saturatedConcurrency]),
+        JSON.stringify([...counts.saturatedRate]),
       ];
-      const page = this.page(filter, cursor, size);
-      examined += page.length;
-      for (const row of page) {
-        if (taken.length === limit) break;
-        const [seq, type, concurrencyKey, rateKey] = row;
-        const typeLimits: TypeLimits | undefined = Object.hasOwn(limits, type) ? limits[type] : undefined;
-        const concurrencyLimit = concurrencyKey === null ? undefined : typeLimits?.concurrency;
-        const rateLimit = rateKey === null ? undefined : typeLimits?.rate;
-        let cKey: string | null = null;
-        let held = 0;
-        if (concurrencyLimit !== undefined && concurrencyKey !== null) {
-          cKey = bucketOf(type, concurrencyKey);
-          held = concurrency.get(cKey) ?? this.sql.running.get(type, concurrencyKey) ?? 0;
-          concurrency.set(cKey, held);
-          if (held >= concurrencyLimit) {
-            saturatedConcurrency.add(cKey);
-            continue;
-          }
-        }
-        let bucket: RateBucket | null = null;
-        let rKey: string | null = null;
-        if (rateLimit !== undefined && rateKey !== null) {
-          rKey = bucketOf(type, rateKey);
-          bucket = rates.get(rKey) ?? this.rateBucket(type, rateKey, rateLimit.perMs, now);
-          rates.set(rKey, bucket);
-          if (!bucket.open || bucket.starts >= rateLimit.max) {
-            saturatedRate.add(rKey);
-            continue;
-          }
-        }
-        taken.push(seq);
-        if (cKey !== null) concurrency.set(cKey, held + 1);
-        if (bucket !== null && rateKey !== null) {
-          bucket.starts += 1;
-          starts.push([type, rateKey, bucket.at]);
-        }
+      const { rows, more } = this.page(filter, cursor);
+      examined += rows.length;
+      for (const row of rows) {
+        if (counts.taken.length === limit) break;
+        const type = row[1];
+        this.consider(row, Object.hasOwn(limits, type) ? limits[type] : undefined, now, counts);
       }
-      if (page.length < size) break;
-      cursor = page[page.length - 1] ?? null;
+      if (!more) break;
+      cursor = rows[rows.length - 1] ?? null;
     }
-    if (taken.length === 0) return [];
-    const { workerId } = request;
-    const rows = this.sql.claimRows.all(workerId, leaseExpiresAt, now, now, JSON.stringify(taken));
-    for (const [type, key, at] of starts) this.sql.recordStart.run(type, key, at);
+    if (counts.taken.length === 0) return [];
+    const rows = this.sql.claimRows.all(workerId, leaseExpiresAt, now, now, JSON.stringify(counts.taken));
+    for (const [type, key, at] of counts.starts) this.sql.recordStart.run(type, key, at);
     return rows;
   }
 
-  /** The next `size` candidates after `cursor` in claim order (the first ones when it is null). */
-  private page(filter: PageFilter, cursor: Candidate | null, size: number): Candidate[] {
-    if (cursor === null) return this.sql.bandsBelow.all(...filter, ABOVE_ALL, size);
+  /** Takes the candidate if it is within its type's limits (counting this claim's), else marks its key. */
+  private consider(
+    [seq, type, concurrencyKey, rateKey]: Candidate,
+    limits: TypeLimits | undefined,
+    now: number,
+    counts: ClaimCounts,
+  ): void {
+    let concurrency: { bucket: string; held: number } | null = null;
+    if (limits?.concurrency !== undefined && concurrencyKey !== null) {
+      const bucket = bucketOf(type, concurrencyKey);
+      const held = counts.held.get(bucket) ?? this.sql.running.get(type, concurrencyKey) ?? 0;
+      counts.held.set(bucket, held);
+      if (held >= limits.concurrency) {
+        counts.saturatedConcurrency.add(bucket);
+        return;
+      }
+      concurrency = { bucket, held };
+    }
+    let rate: RateBucket | null = null;
+    if (limits?.rate !== undefined && rateKey !== null) {
+      const bucket = bucketOf(type, rateKey);
+      rate = counts.rates.get(bucket) ?? this.rateBucket(type, rateKey, limits.rate.perMs, now);
+      counts.rates.set(bucket, rate);
+      if (!rate.open || rate.starts >= limits.rate.max) {
+        counts.saturatedRate.add(bucket);
+        return;
+      }
+    }
+    counts.taken.push(seq);
+    if (concurrency !== null) counts.held.set(concurrency.bucket, concurrency.held + 1);
+    if (rate !== null && rateKey !== null) {
+      rate.starts += 1;
+      counts.starts.push([type, rateKey, rate.at]);
+    }
+  }
+
+  /**
+   * The next candidates after `cursor` in claim order (the first ones when it is null): up to PAGE
+   * of the cursor's band, then up to PAGE of the bands below. `more`: the scan did not reach the end.
+   */
+  private page(filter: PageFilter, cursor: Candidate | null): { rows: Candidate[]; more: boolean } {
+    if (cursor === null) {
+      const rows = this.sql.bandsBelow.all(...filter, ABOVE_ALL);
+      return { rows, more: rows.length === PAGE };
+    }
     const [seq, , , , priority, round] = cursor;
-    const rest = this.sql.sameBand.all(...filter, priority, round, seq, size);
-    if (rest.length === size) return rest;
-    return rest.concat(this.sql.bandsBelow.all(...filter, priority, size - rest.length));
+    const rest = this.sql.sameBand.all(...filter, priority, round, seq);
+    if (rest.length === PAGE) return { rows: rest, more: true };
+    const below = this.sql.bandsBelow.all(...filter, priority);
+    return { rows: rest.concat(below), more: below.length === PAGE };
   }
 
   /**

@@ -24,8 +24,17 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 }
 
 /**
- * Pages a tenant's jobs newest first. The WHERE clause depends on which filters are set, so one
- * statement is prepared per shape (which filters are set, how many statuses) and cached.
+ * Pages a tenant's jobs (or, with tenantId null, every tenant's: operators) newest first. The WHERE
+ * clause depends on which filters are set, so one statement is prepared per shape (which filters
+ * are set, how many statuses) and cached. A tenant's page walks `tenant_created`, an operator's
+ * `created` (both newest first), so the page costs O(log n + rows it passes over), except that a
+ * search or a narrow filter may pass over many: search has no index (it is a support tool).
+ *
+ * Search: the exact id, or a piece of the input's JSON text or of the error message, case-
+ * insensitively and literally (instr, not LIKE: no metacharacters). SQLite's lower() folds ASCII
+ * only, so a search with other letters goes through a JS function (`jobs_search_fold`, Unicode
+ * toLowerCase like the other stores); an ASCII search stays in C, where folding the text's other
+ * letters cannot change whether it contains the ASCII search.
  */
 export class JobLister {
   private readonly cache = new Map<string, Database.Statement<unknown[], JobRow>>();
@@ -33,15 +42,23 @@ export class JobLister {
   constructor(
     private readonly db: Database.Database,
     private readonly table: string,
-  ) {}
+  ) {
+    db.function("jobs_search_fold", { deterministic: true }, (text: unknown) =>
+      typeof text === "string" ? text.toLowerCase() : text,
+    );
+  }
 
   list(query: ListQuery): ListPage {
     const limit = clampLimit(query.limit);
     const statuses: readonly JobStatus[] =
       query.status === undefined ? [] : typeof query.status === "string" ? [query.status] : query.status;
     const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-    const where = ["tenant_id = ?"];
-    const params: unknown[] = [query.tenantId];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.tenantId !== null) {
+      where.push("tenant_id = ?");
+      params.push(query.tenantId);
+    }
     if (statuses.length > 0) {
       where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
       params.push(...statuses);
@@ -50,11 +67,29 @@ export class JobLister {
       where.push("type = ?");
       params.push(query.type);
     }
+    if (query.createdFrom !== undefined) {
+      where.push("created_at >= ?");
+      params.push(query.createdFrom);
+    }
+    if (query.createdTo !== undefined) {
+      where.push("created_at < ?");
+      params.push(query.createdTo);
+    }
+    if (query.search !== undefined && query.search !== "") {
+      const search = query.search.toLowerCase();
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+      const fold = /^[\x00-\x7f]*$/.test(search) ? "lower" : "jobs_search_fold";
+      where.push(
+        `(lower(id) = ? OR instr(${fold}(input), ?) > 0 OR instr(${fold}(coalesce(error_message, '')), ?) > 0)`,
+      );
+      params.push(search, search, search);
+    }
     if (cursor !== null) {
       where.push("(created_at < ? OR (created_at = ? AND id < ?))");
       params.push(cursor.createdAt, cursor.createdAt, cursor.id);
     }
-    const sql = `SELECT ${RECORD_COLUMNS} FROM ${this.table} WHERE ${where.join(" AND ")}
+    const filter = where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`;
+    const sql = `SELECT ${RECORD_COLUMNS} FROM ${this.table} ${filter}
       ORDER BY created_at DESC, id DESC LIMIT ?`;
     let statement = this.cache.get(sql);
     if (statement === undefined) {

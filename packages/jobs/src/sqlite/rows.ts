@@ -7,7 +7,8 @@ import type { JobEvent, JobEventKind, JobRecord, JobStatus, Json, NewJob } from 
  */
 export const RECORD_COLUMNS = `id, tenant_id, type, status, progress, message, input, result, error_code,
   error_message, attempts, max_attempts, run_at, lease_owner, lease_expires_at, idempotency_key, dedupe_key,
-  created_at, updated_at, started_at, finished_at, expires_at, priority, concurrency_key, rate_key`;
+  created_at, updated_at, started_at, finished_at, expires_at, priority, concurrency_key, rate_key,
+  trace_context`;
 
 /** A row as RECORD_COLUMNS returns it in raw mode. */
 export type JobRow = [
@@ -36,6 +37,7 @@ export type JobRow = [
   priority: number,
   concurrencyKey: string | null,
   rateKey: string | null,
+  traceContext: string | null,
 ];
 
 export function rowToRecord(row: JobRow): JobRecord {
@@ -65,6 +67,7 @@ export function rowToRecord(row: JobRow): JobRecord {
     priority: row[22],
     concurrencyKey: row[23],
     rateKey: row[24],
+    traceContext: row[25],
   };
 }
 
@@ -99,7 +102,7 @@ export function eventOf(kind: JobEventKind, row: EventRow): JobEvent {
  */
 export const CLAIMED_COLUMNS = `id, tenant_id, type, message, input, error_code, error_message, attempts,
   max_attempts, run_at, idempotency_key, dedupe_key, created_at, priority, concurrency_key, rate_key,
-  fair_round, rowid`;
+  trace_context, fair_round, rowid`;
 
 export type ClaimedRow = [
   id: string,
@@ -118,6 +121,7 @@ export type ClaimedRow = [
   priority: number,
   concurrencyKey: string | null,
   rateKey: string | null,
+  traceContext: string | null,
   fairRound: number,
   seq: number,
 ];
@@ -127,7 +131,7 @@ export type ClaimedRow = [
  * (rowid) — the order of the claim's index (see claim.ts).
  */
 export function sortClaimed(rows: ClaimedRow[]): ClaimedRow[] {
-  if (rows.length > 1) rows.sort((a, b) => b[13] - a[13] || a[16] - b[16] || a[17] - b[17]);
+  if (rows.length > 1) rows.sort((a, b) => b[13] - a[13] || a[17] - b[17] || a[18] - b[18]);
   return rows;
 }
 
@@ -165,6 +169,7 @@ export function claimedRecord(
     priority: row[13],
     concurrencyKey: row[14],
     rateKey: row[15],
+    traceContext: row[16],
   };
 }
 
@@ -195,5 +200,6 @@ export function insertedRecord(job: NewJob): JobRecord {
     priority: job.priority ?? 0,
     concurrencyKey: job.concurrencyKey ?? null,
     rateKey: job.rateKey ?? null,
+    traceContext: job.traceContext ?? null,
   };
 }

@@ -19,6 +19,7 @@ import type {
   NewJob,
   ScheduleRecord,
   StoreCapabilities,
+  TypeStats,
   Unsubscribe,
 } from "../types.js";
 import { WriteBatcher } from "./batcher.js";
@@ -26,6 +27,7 @@ import { BackgroundCheckpointer } from "./checkpointer.js";
 import { type Placement, QueueControl } from "./claim.js";
 import { JobLister } from "./list.js";
 import { cancelJob, deleteExpiredJobs, deleteJob, reclaimExpired, retryJob } from "./manage.js";
+import { Operations } from "./operations.js";
 import { claimedRecord, eventOf, insertedRecord, rowToRecord, sortClaimed } from "./rows.js";
 import { ScheduleTable } from "./schedules.js";
 import { migrate, type TableNames } from "./schema.js";
@@ -36,6 +38,7 @@ interface Prepared {
   lister: JobLister;
   control: QueueControl;
   schedules: ScheduleTable;
+  operations: Operations;
 }
 
 /** True when some requested type has a limit: then the claim counts (claim.ts), else the fast path. */
@@ -144,11 +147,23 @@ export class SqliteJobStore implements JobStore {
       this.control.promote(now);
       const rows = limited
         ? this.control.claimLimited(request, types, expires)
-        : this.sql.claim.all(workerId, expires, now, now, now, types, request.limit);
+        : this.control.claimFast([workerId, expires, now, now, now, types], request.limit);
       const jobs = sortClaimed(rows).map((row) => claimedRecord(row, workerId, expires, now));
       if (this.listeners.size > 0) for (const job of jobs) events.push(eventOf("started", job));
       return jobs;
     });
+  }
+
+  async stats(now: number): Promise<TypeStats[]> {
+    return this.operations.stats(now);
+  }
+
+  setTypePaused(type: string, paused: boolean, now: number): Promise<void> {
+    return this.batcher.run(() => this.operations.setTypePaused(type, paused, now));
+  }
+
+  async pausedTypes(): Promise<string[]> {
+    return this.operations.pausedTypes();
   }
 
   blockRateKey(type: string, key: string, until: number): Promise<void> {
@@ -320,6 +335,7 @@ export class SqliteJobStore implements JobStore {
         lister: new JobLister(this.db, this.tables.jobs),
         control: new QueueControl(this.db, this.tables, this.fairness),
         schedules: new ScheduleTable(this.db, this.tables),
+        operations: new Operations(this.db, this.tables),
       };
     }
     return this.prepared;
@@ -335,6 +351,10 @@ export class SqliteJobStore implements JobStore {
 
   private get schedules(): ScheduleTable {
     return this.prepared?.schedules ?? this.prepare().schedules;
+  }
+
+  private get operations(): Operations {
+    return this.prepared?.operations ?? this.prepare().operations;
   }
 
   /** Workers pass the same `types` array on every claim: serialise it once. */
@@ -366,6 +386,7 @@ export class SqliteJobStore implements JobStore {
       job.concurrencyKey ?? null,
       job.rateKey ?? null,
       round,
+      job.traceContext ?? null,
     );
     if (inserted.changes === 1) {
       if (round !== null) placement.placed(tenantId, priority, round);
