@@ -14,6 +14,7 @@ import { idempotentPosts } from "./middleware/idempotency.js";
 import { rateLimitWrites } from "./middleware/rate-limit.js";
 import { requestContext } from "./middleware/request-context.js";
 import { createTokenBuckets } from "./middleware/token-bucket.js";
+import { httpTracing, tracingEnabled } from "./observability/tracing.js";
 import { companyRoutes } from "./routes/companies.js";
 import type { RouteDeps } from "./routes/deps.js";
 import { jobCommandRoutes } from "./routes/job-commands.js";
@@ -53,6 +54,8 @@ export interface AppOptions {
   enqueueInBooksTransaction?: BooksTransactionEnqueue | null;
   /** Each new company's nightly schedule: NIGHTLY_CRON and NIGHTLY_TIMEZONE. Default 03:00 UTC. */
   nightly?: NightlySettings;
+  /** The engine's metrics (@ledgerflow/jobs/metrics), appended to /metrics. Absent: the app's only. */
+  engineMetrics?: () => Promise<string>;
 }
 
 export interface App {
@@ -79,6 +82,7 @@ export function createApp(options: AppOptions): App {
   };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  if (tracingEnabled()) app.use("*", httpTracing());
   app.use("*", requestContext(logger, metrics));
   app.onError(onAppError);
   app.notFound((c) =>
@@ -104,7 +108,7 @@ export function createApp(options: AppOptions): App {
   app.route("/", ruleRoutes(deps));
   app.route("/", journalRoutes(deps));
   app.route("/", scheduleRoutes(deps));
-  app.route("/", systemRoutes({ db, queue, metrics }));
+  app.route("/", systemRoutes({ db, queue, metrics, engineMetrics: options.engineMetrics ?? null }));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc("/openapi.json", {

@@ -81,7 +81,6 @@ describe("health, metrics, docs", () => {
     const text = await res.text();
     expect(text).toContain("# TYPE ledgerflow_jobs gauge");
     expect(text).toContain('ledgerflow_jobs{status="pending"} 0');
-    expect(text).toContain("ledgerflow_queue_depth 0");
     expect(text).toContain("# TYPE ledgerflow_http_request_duration_seconds histogram");
     expect(text).toMatch(
       /ledgerflow_http_request_duration_seconds_bucket\{method="GET",route="\/api\/companies",status="200",le="\+Inf"\} 1/,

@@ -7,6 +7,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
+import { engineMetricsText } from "../src/observability/engine-metrics.js";
 import { createEventHub } from "../src/runtime/event-hub.js";
 import { openRuntime, type Runtime } from "../src/runtime/open.js";
 import { startWorkerThread, type WorkerThread } from "../src/runtime/worker-thread.js";
@@ -33,6 +34,8 @@ beforeAll(async () => {
     logger: pino({ level: "silent" }),
     authenticate: runtime.authenticate,
     subscribe: hub.subscribe,
+    engineMetrics: () =>
+      engineMetricsText(runtime.observability.metrics, runtime.queue, () => thread.metrics()),
   });
   hub.onEvent(app.metrics.observeJobEvent);
   thread = startWorkerThread(config, { forwardEvents: true, onEvent: hub.publish });
@@ -74,6 +77,13 @@ describe("the worker on its own thread (WORKER_MODE=thread)", () => {
       expect(metrics).toMatch(
         /ledgerflow_job_duration_seconds_count\{type="upload_and_categorize",outcome="completed"\} 1/,
       );
+      // The engine's metrics: enqueued here, run (and counted) on the thread, merged into one text.
+      expect(metrics).toContain('ledgerflow_jobs_enqueued_total{task="upload_and_categorize"} 1');
+      expect(metrics).toContain('ledgerflow_jobs_completed_total{task="upload_and_categorize"} 1');
+      expect(metrics).toMatch(
+        /ledgerflow_attempt_duration_seconds_count\{task="upload_and_categorize",outcome="completed"\} 1/,
+      );
+      expect(metrics).toContain("# TYPE ledgerflow_queue_depth gauge");
     });
   });
 });

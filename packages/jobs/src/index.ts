@@ -15,6 +15,13 @@ export {
 } from "./errors.js";
 export { newJobId } from "./ids.js";
 export {
+  type AttemptOutcome,
+  type AttemptProbe,
+  combineInstrumentation,
+  type EnqueueProbe,
+  type Instrumentation,
+} from "./instrumentation.js";
+export {
   createQueue,
   DEFAULT_RETENTION_MS,
   type EnqueueOptions,

@@ -6,6 +6,7 @@ import { type Config, ConfigError } from "../config.js";
 import { seedDemoTenant } from "../domain/demo.js";
 import { reconcileNightlySchedules } from "../domain/nightly.js";
 import { createLogger } from "../logger.js";
+import { engineMetricsText } from "../observability/engine-metrics.js";
 import { createEventHub } from "../runtime/event-hub.js";
 import { openRuntime } from "../runtime/open.js";
 import { startWorkerThread } from "../runtime/worker-thread.js";
@@ -24,6 +25,8 @@ export async function serveCommand(
 ) {
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
+  // Set once the worker thread runs: its attempts' counters live there.
+  const threadMetrics: { read: (() => Promise<unknown[]>) | null } = { read: null };
   const demo = await seedDemoTenant(runtime.db, config.demoToken);
   await ensureNightlySchedules(runtime, logger);
   const hub = createEventHub(runtime.queue);
@@ -38,10 +41,18 @@ export async function serveCommand(
     subscribe: hub.subscribe,
     enqueueInBooksTransaction: runtime.enqueueInBooksTransaction,
     nightly: config.nightly,
+    engineMetrics: () => engineMetricsText(runtime.observability.metrics, runtime.queue, threadMetrics.read),
   });
   const offMetrics = hub.onEvent(metrics.observeJobEvent);
 
-  const stopWorker = await startJobWorker(config, runtime, options.worker, hub.publish, logger);
+  const stopWorker = await startJobWorker(
+    config,
+    runtime,
+    options.worker,
+    hub.publish,
+    logger,
+    threadMetrics,
+  );
   const sweeper = options.worker ? startSweeper(runtime.queue, { logger: taskLogger(logger) }) : null;
 
   const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
@@ -111,6 +122,7 @@ async function startJobWorker(
   enabled: boolean,
   publish: (event: Parameters<ReturnType<typeof createEventHub>["publish"]>[0]) => void,
   logger: ReturnType<typeof createLogger>,
+  threadMetrics: { read: (() => Promise<unknown[]>) | null },
 ): Promise<() => Promise<void>> {
   if (!enabled) return async () => undefined;
   const { capabilities } = runtime.queue.store;
@@ -121,6 +133,7 @@ async function startJobWorker(
       onEvent: publish,
     });
     await thread.ready;
+    threadMetrics.read = () => thread.metrics();
     return () => thread.stop();
   }
   const worker = createWorker(runtime.queue, {

@@ -26,9 +26,6 @@ export function createAppMetrics(options: {
     new Histogram("ledgerflow_http_request_duration_seconds", "HTTP request latency by route.", HTTP_BUCKETS),
   );
   const jobs = registry.register(new Gauge("ledgerflow_jobs", "Jobs in the store by status."));
-  const depth = registry.register(
-    new Gauge("ledgerflow_queue_depth", "Jobs waiting to run (status pending), due or scheduled."),
-  );
   const durations = registry.register(
     new Histogram(
       "ledgerflow_job_duration_seconds",
@@ -71,7 +68,6 @@ export function createAppMetrics(options: {
     async render() {
       const counts = await options.countJobs();
       jobs.set(Object.entries(counts).map(([status, value]) => ({ labels: { status }, value })));
-      depth.set([{ labels: {}, value: counts.pending ?? 0 }]);
       return registry.render();
     },
   };

@@ -38,7 +38,17 @@ const metricsRoute = createRoute({
 
 const startedAt = Date.now();
 
-export function systemRoutes({ db, queue, metrics }: { db: BooksDb; queue: Queue; metrics: AppMetrics }) {
+export function systemRoutes({
+  db,
+  queue,
+  metrics,
+  engineMetrics,
+}: {
+  db: BooksDb;
+  queue: Queue;
+  metrics: AppMetrics;
+  engineMetrics: (() => Promise<string>) | null;
+}) {
   const app = newRouter();
   app.openapi(health, async (c) => {
     const database = await sql`select 1 as ok`.execute(db).then(
@@ -58,7 +68,11 @@ export function systemRoutes({ db, queue, metrics }: { db: BooksDb; queue: Queue
     return c.json(body, body.status === "ok" ? 200 : 503);
   });
   app.openapi(metricsRoute, async (c) => {
-    return c.text(await metrics.render(), 200, { "Content-Type": PROMETHEUS_CONTENT_TYPE });
+    const app = await metrics.render();
+    const engine = engineMetrics === null ? "" : await engineMetrics();
+    return c.text(engine ? `${app.trimEnd()}\n${engine}` : app, 200, {
+      "Content-Type": PROMETHEUS_CONTENT_TYPE,
+    });
   });
   return app;
 }

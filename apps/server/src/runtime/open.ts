@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { loadBookTasks } from "../domain/book-tasks.js";
 import { type Authenticate, cachedAuthenticate } from "../middleware/auth.js";
+import { type EngineObservability, engineObservability } from "../observability/engine-metrics.js";
 import { type BooksTransactionEnqueue, booksTransactionEnqueue } from "./books-transaction-enqueue.js";
 import { openJobStore } from "./job-store.js";
 
@@ -14,6 +15,8 @@ export interface Runtime {
   logger: Logger;
   db: BooksDb;
   queue: Queue;
+  /** The engine metrics (and spans, when OTEL_EXPORTER_OTLP_ENDPOINT is set) of this process's queue. */
+  observability: EngineObservability;
   authenticate: Authenticate;
   /** Set when the job store lives in the books database (PostgreSQL): see booksTransactionEnqueue. */
   enqueueInBooksTransaction: BooksTransactionEnqueue | null;
@@ -28,10 +31,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   try {
     await migrateToLatest(db);
     const store = await openJobStore(config);
+    const observability = engineObservability();
     const queue = createQueue({
       store,
       tasks: loadBookTasks(db, config),
       retentionMs: config.jobRetentionMs,
+      instrumentation: observability.instrumentation,
     });
     await queue.init();
     return {
@@ -39,6 +44,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       logger,
       db,
       queue,
+      observability,
       authenticate: cachedAuthenticate((token) => verifyApiToken(db, token)),
       enqueueInBooksTransaction: await booksTransactionEnqueue(config, store),
       async close() {

@@ -32,7 +32,12 @@ try {
   });
   worker.start();
   send({ type: "ready", workerId: worker.id });
-  port.on("message", async (message: { type: string }) => {
+  port.on("message", async (message: { type: string; id?: number }) => {
+    if (message.type === "metrics") {
+      const metrics = await runtime.observability.metrics.registry.getMetricsAsJSON();
+      send({ type: "metrics", id: message.id ?? 0, metrics });
+      return;
+    }
     if (message.type !== "stop") return;
     await worker.stop();
     off();

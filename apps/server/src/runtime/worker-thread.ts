@@ -7,6 +7,7 @@ export type ThreadMessage =
   | { type: "ready"; workerId: string }
   | { type: "event"; event: JobEvent }
   | { type: "stopped" }
+  | { type: "metrics"; id: number; metrics: unknown[] }
   | { type: "error"; message: string };
 
 export interface WorkerThread {
@@ -14,6 +15,8 @@ export interface WorkerThread {
   ready: Promise<string>;
   /** Stops claiming, lets running jobs finish within the grace period, then ends the thread. */
   stop(): Promise<void>;
+  /** The thread's engine metrics (prom-client JSON), for the main thread's /metrics. */
+  metrics(): Promise<unknown[]>;
 }
 
 /**
@@ -30,6 +33,8 @@ export function startWorkerThread(
     workerData: { config, forwardEvents: options.forwardEvents },
   });
   let stopped: () => void = () => undefined;
+  let nextRequest = 0;
+  const metricRequests = new Map<number, (metrics: unknown[]) => void>();
   const stoppedPromise = new Promise<void>((resolve) => {
     stopped = resolve;
   });
@@ -38,7 +43,10 @@ export function startWorkerThread(
       if (message.type === "ready") resolve(message.workerId);
       else if (message.type === "event") options.onEvent(message.event);
       else if (message.type === "stopped") stopped();
-      else if (message.type === "error") reject(new Error(`worker thread: ${message.message}`));
+      else if (message.type === "metrics") {
+        metricRequests.get(message.id)?.(message.metrics);
+        metricRequests.delete(message.id);
+      } else if (message.type === "error") reject(new Error(`worker thread: ${message.message}`));
     });
     thread.once("error", reject);
     thread.once("exit", (code) => {
@@ -48,6 +56,17 @@ export function startWorkerThread(
   });
   return {
     ready,
+    metrics() {
+      const id = nextRequest++;
+      return new Promise<unknown[]>((resolve, reject) => {
+        metricRequests.set(id, resolve);
+        thread.postMessage({ type: "metrics", id });
+        setTimeout(() => {
+          if (metricRequests.delete(id))
+            reject(new Error("the worker thread did not answer for its metrics"));
+        }, 2000).unref();
+      });
+    },
     async stop() {
       thread.postMessage({ type: "stop" });
       await stoppedPromise;

@@ -16,6 +16,12 @@ export interface JobMetrics {
   readonly registry: Registry;
   /** Pass to createQueue({ instrumentation }) so enqueues, attempts and reclaims are counted. */
   readonly instrumentation: Instrumentation;
+  /**
+   * Adds the gauges read from this queue's store at scrape time (depth, due, running, oldest due
+   * age), when `options.queue` could not be given (the queue is created with `instrumentation`).
+   * Once per registry.
+   */
+  observe(queue: Queue): void;
 }
 
 const ATTEMPT_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -75,8 +81,10 @@ export function createJobMetrics(options: JobMetricsOptions = {}): JobMetrics {
     registers,
   });
 
-  const { queue } = options;
-  if (queue !== undefined) {
+  let observed = false;
+  const observe = (queue: Queue) => {
+    if (observed) throw new Error("createJobMetrics: observe(queue) was already called for this registry.");
+    observed = true;
     type Stats = Awaited<ReturnType<Queue["store"]["stats"]>>;
     let reading: Promise<Stats> | undefined;
     // The gauges prom-client collects together share one store read; the next scrape reads afresh.
@@ -107,7 +115,8 @@ export function createJobMetrics(options: JobMetricsOptions = {}): JobMetrics {
     gauge("queue_oldest_due_age_seconds", "How long the oldest due pending job has waited, by task.", (s) =>
       s.oldestDueAt === null ? 0 : Math.max(0, (queue.clock.now() - s.oldestDueAt) / 1000),
     );
-  }
+  };
+  if (options.queue !== undefined) observe(options.queue);
 
   const instrumentation: Instrumentation = {
     enqueue: ({ task }) => ({
@@ -139,5 +148,5 @@ export function createJobMetrics(options: JobMetricsOptions = {}): JobMetrics {
       if (count > 0) reclaims.inc(count);
     },
   };
-  return { registry, instrumentation };
+  return { registry, instrumentation, observe };
 }
