@@ -73,6 +73,7 @@ interface Row {
   rk: string | null;
   q: string | null;
   pm: string | null;
+  runAt: string | null;
 }
 
 /**
@@ -87,10 +88,10 @@ async function lineProblems(
 ): Promise<string[]> {
   const reads = admin!.pipeline();
   for (const id of ids)
-    reads.hmget(`${prefix}:job:${id}`, "type", "status", "concurrencyKey", "rateKey", "q", "pm");
+    reads.hmget(`${prefix}:job:${id}`, "type", "status", "concurrencyKey", "rateKey", "q", "pm", "runAt");
   const rows: Row[] = ((await reads.exec()) ?? [])
     .map(([, value], i) => {
-      const [type, status, ck, rk, q, pm] = value as (string | null)[];
+      const [type, status, ck, rk, q, pm, runAt] = value as (string | null)[];
       return {
         id: ids[i]!,
         type: type!,
@@ -99,6 +100,7 @@ async function lineProblems(
         rk: rk ?? null,
         q: q ?? null,
         pm: pm ?? null,
+        runAt: runAt ?? null,
       };
     })
     .filter((row) => row.status !== null);
@@ -139,6 +141,15 @@ async function lineProblems(
     if (JSON.stringify(Object.entries(stored).sort()) !== JSON.stringify(Object.entries(expected).sort())) {
       problems.push(`${type} running counts ${JSON.stringify(stored)} expected ${JSON.stringify(expected)}`);
     }
+    // The stats indexes: every pending job by runAt, and the running count of the type.
+    const flat = await admin!.zrange(`${prefix}:pa:${type}`, 0, -1, "WITHSCORES");
+    const indexed = flat.filter((_, i) => i % 2 === 0).map((id, i) => `${id}@${flat[2 * i + 1]}`);
+    const pending = mine.filter((row) => row.status === "pending").map((row) => `${row.id}@${row.runAt}`);
+    if (sorted(indexed).join() !== sorted(pending).join())
+      problems.push(`${type} P:pa ${indexed} expected ${pending}`);
+    const running = mine.filter((row) => row.status === "running").length;
+    const storedRunning = Number((await admin!.hget(`${prefix}:nrun`, type)) ?? 0);
+    if (storedRunning !== running) problems.push(`${type} P:nrun ${storedRunning} expected ${running}`);
   }
   return problems;
 }
@@ -251,14 +262,15 @@ describeIfService("redis store: queue control", available, () => {
     const few = await commandsOf(small.prefix, () => claim(small.store, { limit: 2 }));
     const many = await commandsOf(big.prefix, () => claim(big.store, { limit: 2 }));
     // Per type: one look at the due end of the delayed line, one EXISTS of the parked groups, one ZRANGE
-    // of the ready line; then 14 commands per job taken, as before fair share. Keys differ (tenants), commands not.
+    // of the ready line; then 13 commands per job taken (round 1's claim took 14, without fair share or
+    // stats). Keys differ (tenants), commands not.
     expect(many.slice(0, 3)).toEqual([
       "ZRANGEBYSCORE P:p:conformance_task",
       "EXISTS P:pk:conformance_task",
       "ZRANGE P:r:conformance_task",
     ]);
     expect(many.map((line) => line.split(" ")[0])).toEqual(few.map((line) => line.split(" ")[0]));
-    expect(many).toHaveLength(3 + 2 * 14);
+    expect(many).toHaveLength(3 + 2 * 13);
   });
 
   it("a limited claim visits a saturated key's backlog once (its first job), however long, and the next claim not at all", async () => {
@@ -283,7 +295,7 @@ describeIfService("redis store: queue control", available, () => {
     const short = await measure(10);
     const long = await measure(3000);
     expect(long.first).toEqual(short.first);
-    expect(long.first.filter((line) => line.startsWith("HMGET P:job:"))).toHaveLength(2 + 3); // 3 jobs visited (+2 event reads)
+    expect(long.first.filter((line) => line.startsWith("HMGET P:job:"))).toHaveLength(3); // 3 jobs visited
     expect(long.second).toEqual([
       "ZRANGEBYSCORE P:p:conformance_task",
       "ZRANGEBYSCORE P:pr:conformance_task",
@@ -348,7 +360,7 @@ describeIfService("redis store: queue control", available, () => {
     expect((await claim(store, { limit: 3 })).map((j) => j.id)).toEqual(jobs.map((j) => j.id));
   });
 
-  it("reads layout-1 data: an old pending job is claimed (priority 0, no keys), an old running one released and claimed again; the ledger records both layouts", async () => {
+  it("reads layout-1 data: an old pending job is claimed (priority 0, no keys), an old running one released and claimed again; layout 3's indexes are built for them; the ledger records every layout", async () => {
     const prefix = stores.track(uniqueRedisPrefix());
     // What layout 1's enqueue.lua and claim.lua left behind: one pending job, one running job.
     const old = (id: string, status: string, extra: Record<string, string | number>) =>
@@ -385,10 +397,13 @@ describeIfService("redis store: queue control", available, () => {
     await admin!.set(`${prefix}:seq`, 2);
 
     const { store } = await open({ prefix });
-    expect(await admin!.hgetall(`${prefix}:layout`)).toEqual({
-      "1": "jobs",
-      "2": "queue control: priority, fair share, concurrency keys, rate limits, schedules",
-    });
+    expect(Object.keys(await admin!.hgetall(`${prefix}:layout`))).toEqual(["1", "2", "3"]);
+    // Layout 3's indexes were built for the old jobs: stats and the list over every tenant see them.
+    expect(await store.stats(T0)).toEqual([{ type: TYPE, pending: 1, due: 1, running: 1, oldestDueAt: T0 }]);
+    expect((await store.list({ tenantId: null })).jobs.map((j) => j.id).sort()).toEqual([
+      "job_old_pending",
+      "job_old_running",
+    ]);
     expect(await store.get(null, "job_old_pending")).toMatchObject({
       priority: 0,
       concurrencyKey: null,

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { callScript } from "./scripts.js";
 
 /**
  * The Redis store's migrations: versions of its key layout (scripts/lib.lua lists the keys), applied
@@ -24,7 +26,42 @@ const LAYOUTS: readonly LayoutVersion[] = [
     version: 2,
     name: "queue control: priority, fair share, concurrency keys, rate limits, schedules",
   },
+  {
+    // New job field traceContext (absent reads as null). New indexes, kept by every status change from
+    // now on and built here for the jobs already stored: P:pa:<type> (pending jobs by runAt: stats),
+    // P:nrun (running per type), P:tenants (the operator list over every tenant), P:types.
+    version: 3,
+    name: "operations: stats indexes, tenant registry, trace context, paused types",
+    run: backfillOperations,
+  },
 ];
+
+/** Layout 3's indexes for the jobs of older layouts, a bounded slice per script call. */
+async function backfillOperations(client: Redis, prefix: string): Promise<void> {
+  const run = (args: (string | number)[]) => callScript(client, "backfill", prefix, "layout", args);
+  const tenantKeys = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}:t:*`;
+  let cursor = "0";
+  do {
+    const [next, keys] = await client.scan(cursor, "MATCH", tenantKeys, "COUNT", 1000);
+    cursor = next;
+    for (const key of keys) {
+      const tenant = key.slice(prefix.length + 3);
+      const tmp = `${prefix}:backfill:${randomUUID()}`;
+      try {
+        const total = Number(await run(["snapshot", tenant, tmp]));
+        for (let start = 0; start < total; start += BACKFILL_SLICE) {
+          await run(["pending", tmp, start, start + BACKFILL_SLICE - 1]);
+        }
+      } finally {
+        await client.unlink(tmp);
+      }
+    }
+  } while (cursor !== "0");
+  await run(["running"]);
+}
+
+/** Jobs indexed per script call while backfilling (one call must not block Redis for long). */
+const BACKFILL_SLICE = 1000;
 
 /** The newest layout this code writes. */
 export const LAYOUT_VERSION = LAYOUTS[LAYOUTS.length - 1]!.version;
@@ -43,9 +80,11 @@ export async function applyLayout(client: Redis, prefix: string): Promise<void> 
       `The Redis keys under prefix "${prefix}" use layout ${newest}, newer than this version of @ledgerflow/jobs knows (${LAYOUT_VERSION}); upgrade every process that uses them.`,
     );
   }
+  // A prefix that never had a job (no place in line was ever given) starts at the newest layout.
+  const fresh = applied.size === 0 && (await client.exists(`${prefix}:seq`)) === 0;
   for (const layout of LAYOUTS) {
     if (applied.has(layout.version)) continue;
-    await layout.run?.(client, prefix);
+    if (!fresh) await layout.run?.(client, prefix);
     await client.hsetnx(ledger, String(layout.version), layout.name);
   }
 }

@@ -47,6 +47,7 @@ export function toJob(flat: FlatRecord): JobRecord {
     priority: num("priority") ?? 0,
     concurrencyKey: text("concurrencyKey"),
     rateKey: text("rateKey"),
+    traceContext: text("traceContext"),
   };
 }
 

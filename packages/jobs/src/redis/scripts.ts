@@ -18,6 +18,8 @@ export const SCRIPT_NAMES = [
   "list",
   "block",
   "schedules",
+  "stats",
+  "backfill",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

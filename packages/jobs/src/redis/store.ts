@@ -22,6 +22,7 @@ import type {
   NewJob,
   ScheduleRecord,
   StoreCapabilities,
+  TypeStats,
   Unsubscribe,
 } from "../types.js";
 import { JOB_STATUSES } from "../types.js";
@@ -206,11 +207,15 @@ export class RedisJobStore implements JobStore {
     const statuses =
       query.status === undefined ? [] : typeof query.status === "string" ? [query.status] : [...query.status];
     const rows = (await this.script("list", [
-      query.tenantId,
+      query.tenantId === null ? 0 : 1,
+      query.tenantId ?? "",
       query.type ?? "",
       cursor?.createdAt ?? "",
       cursor?.id ?? "",
       limit + 1,
+      query.search?.toLowerCase() ?? "",
+      query.createdFrom ?? "",
+      query.createdTo ?? "",
       ...statuses,
     ])) as FlatRecord[];
     const jobs = rows.slice(0, limit).map(toJob);
@@ -295,6 +300,34 @@ export class RedisJobStore implements JobStore {
     return Number(await this.script("expire", [cutoff, limit]));
   }
 
+  async stats(now: number): Promise<TypeStats[]> {
+    const rows = (await callScript(this.client, "stats", this.prefix, this.origin, [now])) as [
+      string,
+      number,
+      number,
+      number,
+      string,
+    ][];
+    return rows
+      .map(([type, pending, due, running, oldest]) => ({
+        type,
+        pending,
+        due,
+        running,
+        oldestDueAt: oldest === "" ? null : Number(oldest),
+      }))
+      .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  }
+
+  async setTypePaused(type: string, paused: boolean): Promise<void> {
+    const key = this.key("paused");
+    await (paused ? this.client.sadd(key, type) : this.client.srem(key, type));
+  }
+
+  async pausedTypes(): Promise<string[]> {
+    return (await this.client.smembers(this.key("paused"))).sort();
+  }
+
   async blockRateKey(type: string, key: string, until: number): Promise<void> {
     await this.script("block", [type, key, until]);
   }
@@ -362,6 +395,7 @@ export class RedisJobStore implements JobStore {
       job.priority ?? 0,
       optionalKey(job.concurrencyKey),
       optionalKey(job.rateKey),
+      optionalKey(job.traceContext),
     ]);
     try {
       const rows = (await this.script("enqueue", [this.fairness, jobs.length, ...args])) as [
@@ -390,7 +424,7 @@ export class RedisJobStore implements JobStore {
   }
 }
 
-/** A key for enqueue.lua: '' for none, else '=' before it (so an empty key is still a key). */
+/** An optional value for enqueue.lua: '' for none, else '=' before it (so an empty string is a value). */
 function optionalKey(key: string | null | undefined): string {
   return key === null || key === undefined ? "" : `=${key}`;
 }

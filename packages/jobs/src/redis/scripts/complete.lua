@@ -9,8 +9,7 @@ for i = 0, n - 1 do
   if held(j, ARGV[b + 1], ARGV[b + 2]) then
     redis.call('HSET', jobKey(j.id), 'progress', 100, 'result', ARGV[b + 3])
     if ARGV[b + 4] == '1' then redis.call('HSET', jobKey(j.id), 'message', ARGV[b + 5]) end
-    redis.call('HDEL', jobKey(j.id), 'error')
-    finish(j, 'complete', ARGV[b + 6], ARGV[b + 7])
+    finish(j, 'complete', ARGV[b + 6], ARGV[b + 7], 'error')
     publish('completed', j)
     out[#out + 1] = 1
   else

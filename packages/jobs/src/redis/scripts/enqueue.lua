@@ -1,6 +1,7 @@
--- enqueue: ARGV[3] = fairness ('tenant' | 'fifo'), ARGV[4] = n, then n groups of 12: id, tenant, type,
+-- enqueue: ARGV[3] = fairness ('tenant' | 'fifo'), ARGV[4] = n, then n groups of 13: id, tenant, type,
 -- input (JSON), maxAttempts, runAt, now, idempotency key ('' = none), dedupe key ('' = none), priority,
--- concurrency key, rate key (these two: '' = none, else '=' .. key, so an empty key is a key).
+-- concurrency key, rate key, trace context (these three: '' = none, else '=' .. value, so an empty
+-- string is a value).
 -- Returns per job { created (1/0), record } where record is the flat HGETALL of the job: a new one,
 -- or the one holding the idempotency key (checked first) or the live dedupe key.
 -- Error "conflict:<id>" when the id is taken by a different job.
@@ -10,17 +11,18 @@
 local fairness = ARGV[3]
 local n = tonumber(ARGV[4])
 local cache = newFairCache()
-local knownTypes = {}
+local knownTypes, knownTenants = {}, {} -- registered already by this call
 local out = {}
 local function optionalKey(arg)
   if arg == '' then return nil end
   return string.sub(arg, 2)
 end
 for i = 0, n - 1 do
-  local b = 5 + i * 12
+  local b = 5 + i * 13
   local id, tenant, jobType, input = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local maxAttempts, runAt, now, idem, dedupe = ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
   local priority, ck, rk = tonumber(ARGV[b + 9]) or 0, optionalKey(ARGV[b + 10]), optionalKey(ARGV[b + 11])
+  local trace = optionalKey(ARGV[b + 12])
   local existing = nil
   if idem ~= '' then existing = redis.call('GET', idemKey(tenant, idem)) end
   if not existing and dedupe ~= '' then existing = redis.call('GET', dedupeKey(tenant, dedupe)) end
@@ -38,9 +40,11 @@ for i = 0, n - 1 do
     redis.call('HSET', jobKey(id), 'id', id, 'tenantId', tenant, 'type', jobType, 'progress', 0,
       'input', input, 'attempts', 0, 'maxAttempts', maxAttempts, 'createdAt', now, 'updatedAt', now,
       'priority', priority, 'runAt', runAt)
-    local j = { id = id, tenant = tenant, type = jobType, createdAt = now, priority = priority, ck = ck, rk = rk }
+    local j = { id = id, tenant = tenant, type = jobType, createdAt = now, priority = priority, ck = ck, rk = rk,
+      runAt = runAt }
     if ck then redis.call('HSET', jobKey(id), 'concurrencyKey', ck) end
     if rk then redis.call('HSET', jobKey(id), 'rateKey', rk) end
+    if trace then redis.call('HSET', jobKey(id), 'traceContext', trace) end
     if idem ~= '' then
       redis.call('HSET', jobKey(id), 'idempotencyKey', idem)
       redis.call('SET', idemKey(tenant, idem), id)
@@ -52,6 +56,10 @@ for i = 0, n - 1 do
     if not knownTypes[jobType] then
       knownTypes[jobType] = true
       redis.call('SADD', TYPES, jobType)
+    end
+    if not knownTenants[tenant] then
+      knownTenants[tenant] = true
+      redis.call('SADD', TENANTS, tenant)
     end
     redis.call('ZADD', tenantKey(tenant), now, id)
     setStatus(j, 'pending')

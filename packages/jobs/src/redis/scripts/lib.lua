@@ -25,7 +25,12 @@
 --   P:rb:<type>           hash: rate key -> blocked until (blockRateKey)
 --   P:fair                hash: fair share: <priority>:c = the band's clock (highest round given),
 --                         <priority>:l:<tenant> / :j:<tenant> = the tenant's last round and its job
---   P:types               set of the job types enqueued (fair share's head is over all of them)
+--   P:types               set of the job types enqueued (fair share's head and stats are over all of them)
+--   P:pa:<type>           zset: every pending job of the type (due or not, in any line) by runAt; member =
+--                         id (stats: pending, due, oldest due; kept by setStatus)
+--   P:nrun                hash: type -> its running jobs (stats; kept by setStatus)
+--   P:tenants             set of the tenants with jobs (the operator list over every tenant merges theirs)
+--   P:paused              set of the paused job types (workers leave them out of their claims)
 --   P:running             zset of running job ids by lease expiry (reclaim reads the expired end)
 --   P:expiring            zset of terminal job ids by expiresAt (the retention sweeper's work list)
 --   P:t:<tenant>          zset of a tenant's job ids by createdAt (list, newest first)
@@ -54,6 +59,9 @@ local function startsKey(jobType, key) return P .. ':rs:' .. #jobType .. ':' .. 
 local function blockedKey(jobType) return P .. ':rb:' .. jobType end
 local FAIR = P .. ':fair'
 local TYPES = P .. ':types'
+local TENANTS = P .. ':tenants'
+local RUN_BY_TYPE = P .. ':nrun'
+local function allPendingKey(jobType) return P .. ':pa:' .. jobType end
 local RUNNING = P .. ':running'
 local EXPIRING = P .. ':expiring'
 local function tenantKey(tenant) return P .. ':t:' .. tenant end
@@ -66,7 +74,7 @@ local function dedupeKey(tenant, key) return P .. ':d:' .. #tenant .. ':' .. ten
 local function head(id)
   local f = redis.call('HMGET', jobKey(id), 'tenantId', 'type', 'status', 'createdAt', 'progress',
     'message', 'leaseOwner', 'attempts', 'dedupeKey', 'runAt', 'pm', 'idempotencyKey', 'priority',
-    'concurrencyKey', 'rateKey', 'q', 'sc')
+    'concurrencyKey', 'rateKey', 'q', 'sc', 'traceContext')
   if not f[1] then return nil end
   return { id = id, tenant = f[1], type = f[2], status = f[3], createdAt = f[4], progress = f[5],
     message = f[6], owner = f[7], attempts = f[8], dedupe = f[9], runAt = f[10], pm = f[11],
@@ -271,9 +279,11 @@ end
 
 -- Status and lines -----------------------------------------------------------------------------------
 
--- Moves the job between the per-tenant status index and counters, and keeps the running count of its
--- concurrency key exact through every change (claim, complete, fail, retry, release, cancel, reclaim).
-local function setStatus(j, to)
+-- Moves the job between the per-tenant status index and counters, keeps the type's stats (P:pa by
+-- j.runAt, so set it first; P:nrun) and the running count of its concurrency key exact through every
+-- change (claim, complete, fail, retry, release, cancel, reclaim). `written`: the caller's own HSET
+-- already set the status field (one write fewer on the hot paths).
+local function setStatus(j, to, written)
   local from = j.status
   if from then
     redis.call('ZREM', statusKey(from, j.tenant), j.id)
@@ -281,14 +291,17 @@ local function setStatus(j, to)
   end
   redis.call('ZADD', statusKey(to, j.tenant), j.createdAt, j.id)
   redis.call('HINCRBY', countsKey(j.tenant), to .. ':' .. j.type, 1)
-  redis.call('HSET', jobKey(j.id), 'status', to)
+  if not written then redis.call('HSET', jobKey(j.id), 'status', to) end
   j.status = to
-  if j.ck and from ~= to then
-    if to == 'running' then
-      redis.call('HINCRBY', runCountKey(j.type), j.ck, 1)
-    elseif from == 'running' then
-      slotFreed(j.type, j.ck)
-    end
+  if from == to then return end
+  if from == 'pending' then redis.call('ZREM', allPendingKey(j.type), j.id) end
+  if to == 'pending' then redis.call('ZADD', allPendingKey(j.type), j.runAt, j.id) end
+  if to == 'running' then
+    redis.call('HINCRBY', RUN_BY_TYPE, j.type, 1)
+    if j.ck then redis.call('HINCRBY', runCountKey(j.type), j.ck, 1) end
+  elseif from == 'running' then
+    if redis.call('HINCRBY', RUN_BY_TYPE, j.type, -1) <= 0 then redis.call('HDEL', RUN_BY_TYPE, j.type) end
+    if j.ck then slotFreed(j.type, j.ck) end
   end
 end
 
@@ -335,14 +348,15 @@ local function releaseDedupe(j)
   end
 end
 
--- Running or pending -> a terminal status, kept until expiresAt.
-local function finish(j, status, now, expiresAt)
+-- Running or pending -> a terminal status, kept until expiresAt. `drop`: another field to delete in
+-- the same HDEL (complete drops the error).
+local function finish(j, status, now, expiresAt, drop)
   leavePending(j)
   redis.call('ZREM', RUNNING, j.id)
-  redis.call('HDEL', jobKey(j.id), 'leaseOwner', 'leaseExpiresAt', 'pm', 'q', 'sc')
-  redis.call('HSET', jobKey(j.id), 'finishedAt', now, 'expiresAt', expiresAt, 'updatedAt', now)
+  redis.call('HDEL', jobKey(j.id), 'leaseOwner', 'leaseExpiresAt', 'pm', 'q', 'sc', drop or 'leaseOwner')
+  redis.call('HSET', jobKey(j.id), 'finishedAt', now, 'expiresAt', expiresAt, 'updatedAt', now, 'status', status)
   redis.call('ZADD', EXPIRING, expiresAt, j.id)
-  setStatus(j, status)
+  setStatus(j, status, true)
   releaseDedupe(j)
 end
 
@@ -356,20 +370,27 @@ end
 
 -- Running -> pending again at runAt (a retry or a reclaim): the delayed line, placed when due.
 local function backToPending(j, runAt, now)
+  j.runAt = runAt
   leaveRunning(j, now)
   enqueueDelayed(j, runAt)
+end
+
+-- Publishes the job's JobEvent with this progress and message.
+local function publishAs(kind, j, progress, message)
+  redis.call('PUBLISH', P .. ':events', cjson.encode({
+    o = ORIGIN, kind = kind, jobId = j.id, tenantId = j.tenant, type = j.type, status = j.status,
+    progress = tonumber(progress) or 0, message = message or cjson.null }))
 end
 
 -- Publishes the job's JobEvent; re-reads progress and message, which the caller may just have set.
 local function publish(kind, j)
   local f = redis.call('HMGET', jobKey(j.id), 'progress', 'message')
-  redis.call('PUBLISH', P .. ':events', cjson.encode({
-    o = ORIGIN, kind = kind, jobId = j.id, tenantId = j.tenant, type = j.type, status = j.status,
-    progress = tonumber(f[1]) or 0, message = f[2] or cjson.null }))
+  publishAs(kind, j, f[1], f[2])
 end
 
 -- Removes every trace of the job (delete and retention).
 local function removeJob(j)
+  if j.status == 'pending' then redis.call('ZREM', allPendingKey(j.type), j.id) end
   leavePending(j)
   redis.call('ZREM', RUNNING, j.id)
   redis.call('ZREM', EXPIRING, j.id)

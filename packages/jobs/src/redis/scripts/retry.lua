@@ -14,6 +14,7 @@ end
 redis.call('ZREM', EXPIRING, j.id)
 redis.call('HDEL', jobKey(j.id), 'message', 'result', 'error', 'startedAt', 'finishedAt', 'expiresAt')
 redis.call('HSET', jobKey(j.id), 'attempts', 0, 'progress', 0, 'updatedAt', ARGV[5])
+j.runAt = ARGV[5]
 setStatus(j, 'pending')
 -- Through the delayed line, due now: the next claim places it with a fresh round.
 enqueueDelayed(j, ARGV[5])
