@@ -87,6 +87,7 @@ describe("categorizeBatch", () => {
     expect(server.requests[0]!.rows.map((r) => r.description)).toEqual(["ZZYZX TRADING POST"]);
     expect(counts).toEqual({
       byRule: 1,
+      byPrior: 0,
       byHistory: 2,
       byLlm: 1,
       highConfidence: 4,
