@@ -16,6 +16,15 @@ describe("the upload's mapping step", () => {
   const upload = (form: FormData) =>
     server.call(server.a, "/api/jobs/upload-and-categorize", { method: "POST", body: form });
 
+  /** The upload was accepted (202): runs its job to completion and returns it. */
+  const importedJob = async (res: Response) => {
+    expect(res.status).toBe(202);
+    const { job_id } = await res.json();
+    server.startWorker();
+    await waitForJob(server.queue, { tenantId: server.a.tenantId, jobId: job_id, status: "complete" });
+    return (await server.call(server.a, `/api/jobs/${job_id}`)).json();
+  };
+
   it("answers an ambiguous file with a preview (rows as read, chosen mapping, alternatives) and no job", async () => {
     const res = await upload(csvForm(server.a.companyId, AMBIGUOUS, "bank.csv"));
     expect(res.status).toBe(200);
@@ -36,12 +45,7 @@ describe("the upload's mapping step", () => {
   it("imports with the chosen mapping and remembers it, so the next file of that shape imports with no question", async () => {
     const form = csvForm(server.a.companyId, AMBIGUOUS, "bank.csv");
     form.set("mapping", JSON.stringify({ date: 0, description: 1, debit: 2, credit: 3 }));
-    const res = await upload(form);
-    expect(res.status).toBe(202);
-    const { job_id } = await res.json();
-    server.startWorker();
-    await waitForJob(server.queue, { tenantId: server.a.tenantId, jobId: job_id, status: "complete" });
-    const job = await (await server.call(server.a, `/api/jobs/${job_id}`)).json();
+    const job = await importedJob(await upload(form));
     expect(job.result).toMatchObject({
       parsed: 3,
       inserted: 3,
@@ -88,12 +92,7 @@ describe("the upload's mapping step", () => {
       "15.01.2024;Gehalt;2.000,00;2.000,00",
       "Summe;;1.150,00;",
     ].join("\n");
-    const res = await upload(csvForm(server.a.companyId, csv));
-    expect(res.status).toBe(202);
-    const { job_id } = await res.json();
-    server.startWorker();
-    await waitForJob(server.queue, { tenantId: server.a.tenantId, jobId: job_id, status: "complete" });
-    const job = await (await server.call(server.a, `/api/jobs/${job_id}`)).json();
+    const job = await importedJob(await upload(csvForm(server.a.companyId, csv)));
     expect(job.result).toMatchObject({
       parsed: 2,
       inserted: 2,

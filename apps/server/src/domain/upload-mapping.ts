@@ -8,6 +8,7 @@ import {
   rememberMapping,
 } from "@ledgerflow/books";
 import { ApiError, badRequest } from "../errors.js";
+import type { ImportPreviewSchema } from "../schemas/job-commands.js";
 import { inspectUploadedCsv } from "./csv-check.js";
 
 const Ref = z.union([z.number().int().min(0), z.string().min(1)]);
@@ -30,27 +31,8 @@ export const MappingInputSchema = z
   });
 
 /** What the upload answers instead of a job when a person should confirm the columns first. */
-export interface ImportPreview {
-  status: "needs_mapping";
-  filename: string;
-  fingerprint: string;
-  confidence: number;
-  reasons: string[];
-  label: string;
-  headers: string[];
-  /** Every column with a few of its real cells, for the dropdowns. */
-  columns: Array<{ index: number; name: string; samples: string[] }>;
-  /** The first rows as read, cells in file order. */
-  rows: Array<{ line: number; cells: string[] }>;
-  /** The best reading, as column indexes (null: not used). */
-  mapping: PreviewMapping;
-  alternatives: Array<{ label: string; mapping: PreviewMapping }>;
-}
-
-export type PreviewMapping = Pick<
-  ColumnMapping,
-  "date" | "payee" | "amount" | "debit" | "credit" | "marker" | "balance"
-> & { description: number | null };
+export type ImportPreview = z.infer<typeof ImportPreviewSchema>;
+export type PreviewMapping = ImportPreview["mapping"];
 
 export type UploadDecision =
   | { kind: "import"; options: { mapping: ColumnMappingInput } | null; remembered: boolean }

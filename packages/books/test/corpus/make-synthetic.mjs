@@ -181,60 +181,57 @@ emit(
 );
 
 // 4. Summary rows above and below the transactions (dated, so only their words and shape tell).
-{
-  const { head, rows } = load("gb-lloyds.csv", ",", 0);
-  const blank = head.map(() => "");
+/** The real file with extra records: `above` before its header, `top` and `bottom` around its rows. */
+function withSummaries(name, file, delimiter, header, { above = [], top = [], bottom = [] }, notes) {
+  const { head, rows } = load(file, delimiter, header);
   const line = (cells) => head.map((_, i) => cells[i] ?? "");
-  const records = [
-    ["Lloyds Bank", "Statement"],
-    ["Account", "1515152252"],
-    head,
-    line(["15/01/2024", "", "", "", "Closing balance", "", "", "2040.59"]),
-    ...rows,
-    line(["01/12/2023", "", "", "", "Opening balance", "", "", "6043.70"]),
-    blank,
-    line(["", "", "", "", "Total", "5998.99", "2000.00", ""]),
-  ];
-  emit(
-    "summary-rows/gb-lloyds.csv",
-    write(records, ","),
-    "gb-lloyds.csv",
-    "preamble, closing balance above, opening balance, blank line and totals below",
-  );
+  const records = [...above.map(line), head, ...top.map(line), ...rows, ...bottom.map(line)];
+  emit(`summary-rows/${name}`, write(records, delimiter), file, notes);
 }
-{
-  const { head, rows } = load("de-ing-with-balance-2.csv", ";", 9);
-  const line = (cells) => head.map((_, i) => cells[i] ?? "");
-  const records = [
-    head,
-    line(["28.12.2018", "28.12.2018", "", "", "Endsaldo", "150,00", "EUR", "", "EUR"]),
-    ...rows,
-    line(["09.12.2018", "09.12.2018", "", "", "Anfangssaldo", "328,60", "EUR", "", "EUR"]),
-    line(["Summe", "", "", "", "", "", "", "-178,60", "EUR"]),
-  ];
-  emit(
-    "summary-rows/de-ing.csv",
-    write(records, ";"),
-    "de-ing-with-balance-2.csv",
-    "Endsaldo above, Anfangssaldo and Summe below",
-  );
-}
-{
-  const { head, rows } = load("us-chase-checking.csv", ",", 0);
-  const line = (cells) => head.map((_, i) => cells[i] ?? "");
-  const records = [
-    line(["", "3/18/2016", "Ending balance", "", "", "3409.86"]),
-    head,
-    ...rows,
-    line(["", "3/4/2016", "Beginning balance", "", "", "4900.02"]),
-  ];
-  emit(
-    "summary-rows/us-chase.csv",
-    write(records, ","),
-    "us-chase-checking.csv",
-    "ending balance above the header, beginning balance below",
-  );
-}
+withSummaries(
+  "gb-lloyds.csv",
+  "gb-lloyds.csv",
+  ",",
+  0,
+  {
+    above: [
+      ["Lloyds Bank", "Statement"],
+      ["Account", "1515152252"],
+    ],
+    top: [["15/01/2024", "", "", "", "Closing balance", "", "", "2040.59"]],
+    bottom: [
+      ["01/12/2023", "", "", "", "Opening balance", "", "", "6043.70"],
+      [],
+      ["", "", "", "", "Total", "5998.99", "2000.00", ""],
+    ],
+  },
+  "preamble, closing balance above, opening balance, blank line and totals below",
+);
+withSummaries(
+  "de-ing.csv",
+  "de-ing-with-balance-2.csv",
+  ";",
+  9,
+  {
+    top: [["28.12.2018", "28.12.2018", "", "", "Endsaldo", "150,00", "EUR", "", "EUR"]],
+    bottom: [
+      ["09.12.2018", "09.12.2018", "", "", "Anfangssaldo", "328,60", "EUR", "", "EUR"],
+      ["Summe", "", "", "", "", "", "", "-178,60", "EUR"],
+    ],
+  },
+  "Endsaldo above, Anfangssaldo and Summe below",
+);
+withSummaries(
+  "us-chase.csv",
+  "us-chase-checking.csv",
+  ",",
+  0,
+  {
+    above: [["", "3/18/2016", "Ending balance", "", "", "3409.86"]],
+    bottom: [["", "3/4/2016", "Beginning balance", "", "", "4900.02"]],
+  },
+  "ending balance above the header, beginning balance below",
+);
 
 // 5. TAB-separated, no header, in/out columns instead of a signed amount, Windows-1252 bytes.
 const cp1252 = (text) => {
