@@ -136,3 +136,16 @@ describe("the running-balance check", () => {
     expect(checkBalance([...amounts].reverse(), [11200, 11500, 9500])).toMatchObject({ matching: 2 });
   });
 });
+
+describe("plausible dates", () => {
+  it("reports a booking date outside 1970 to a year from now as a row error, and imports the rest", async () => {
+    const text =
+      "Date,Description,Amount\n2024-01-05,Coffee,-3.50\n2099-01-06,Typo,-9.00\n1901-02-01,Old,-1.00\n";
+    const result = await parseBankCsv(text, { now: new Date("2026-12-02T00:00:00Z") });
+    expect(result.rows.map((r) => r.line)).toEqual([2]);
+    expect(result.errors.map((e) => e.line)).toEqual([3, 4]);
+    expect(result.errors[0]!.message).toMatch(
+      /^Line 3, column "Date": "2099-01-06" is outside the plausible range 1970-01-01 to 2027-12-03/,
+    );
+  });
+});

@@ -19,6 +19,8 @@ export interface FinalizerOptions {
   dateColumn: string;
   /** Used only when no date in the file settles the order. */
   preferDayFirst: boolean;
+  /** Booking dates outside it are row errors (a misread column or order, or a typo like 2202). */
+  window?: { from: string; to: string };
 }
 
 export class RowFinalizer {
@@ -88,6 +90,15 @@ export class RowFinalizer {
         line: row.line,
         column,
         message: `Line ${row.line}, column "${column}": ${quoted(row.dateText)} ${date.message}; fix the date, or set dateOrder if the file's dates are in another order.`,
+      };
+    }
+    const window = this.options.window;
+    if (window && (date < window.from || date > window.to)) {
+      const column = this.options.dateColumn;
+      return {
+        line: row.line,
+        column,
+        message: `Line ${row.line}, column "${column}": ${quoted(row.dateText)} is outside the plausible range ${window.from} to ${window.to}; check the date, or whether this is the booking-date column.`,
       };
     }
     const convention = this.signConvention;

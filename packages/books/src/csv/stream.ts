@@ -179,6 +179,7 @@ class BankCsvStream implements CsvStream {
     const finalizer = new RowFinalizer({
       dateColumn: reader.columnName(mapping.date),
       preferDayFirst: decimal === "," || !/\$/.test(ahead.map((r) => r.raw).join("")),
+      window,
       ...(this.options.dateOrder ? { dateOrder: this.options.dateOrder } : {}),
       ...(this.options.signConvention
         ? { signConvention: this.options.signConvention }
