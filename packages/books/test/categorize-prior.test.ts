@@ -92,43 +92,16 @@ describe("combining the prior and the company's history", () => {
     confidence,
     source,
   });
+  // name, history's account and confidence, the prior's, whether history knows the payee, the winner
   it.each([
-    [
-      "a confident history answer wins over a confident prior",
-      c("b", 0.9, "history"),
-      c("a", 0.95, "prior"),
-      false,
-      "history",
-    ],
-    [
-      "a known payee's history wins even when unsure (the row goes to review)",
-      c("b", 0.6, "history"),
-      c("a", 0.95, "prior"),
-      true,
-      "history",
-    ],
-    [
-      "a confident prior wins over an unsure text-only history guess",
-      c("b", 0.6, "history"),
-      c("a", 0.9, "prior"),
-      false,
-      "prior",
-    ],
-    [
-      "without a confident answer, the more confident goes to review",
-      c("b", 0.4, "history"),
-      c("a", 0.6, "prior"),
-      false,
-      "prior",
-    ],
-    [
-      "when both agree, the higher confidence is kept",
-      c("a", 0.7, "history"),
-      c("a", 0.92, "prior"),
-      true,
-      "prior",
-    ],
-  ] as const)("%s", (_name, history, prior, knowsPayee, source) => {
+    ["a confident history answer wins over a confident prior", "b", 0.9, "a", 0.95, false, "history"],
+    ["a known payee's history wins even when unsure (to review)", "b", 0.6, "a", 0.95, true, "history"],
+    ["a confident prior wins over an unsure text-only history guess", "b", 0.6, "a", 0.9, false, "prior"],
+    ["without a confident answer, the more confident goes to review", "b", 0.4, "a", 0.6, false, "prior"],
+    ["when both agree, the higher confidence is kept", "a", 0.7, "a", 0.92, true, "prior"],
+  ] as const)("%s", (_name, hAccount, hConfidence, pAccount, pConfidence, knowsPayee, source) => {
+    const history = c(hAccount, hConfidence, "history");
+    const prior = c(pAccount, pConfidence, "prior");
     expect(combinePriorAndHistory(prior, history, knowsPayee)?.source).toBe(source);
   });
 
