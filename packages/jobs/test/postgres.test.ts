@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, afterEach, expect, it, vi } from "vitest";
 import { createPostgresStore, enqueueInTransaction, type PostgresJobStore } from "../src/postgres/index.js";
-import type { JobEvent, JobRecord, Lease } from "../src/types.js";
-import { DAY, eventually, newJob, T0, TYPE } from "./conformance/harness.js";
+import type { ClaimRequest, Fairness, JobEvent, JobRecord, Lease } from "../src/types.js";
+import { DAY, eventually, newJob, OTHER_TENANT, T0, TENANT, TYPE } from "./conformance/harness.js";
 import { drainWithRacingClaimers } from "./support/racing-claims.js";
 import { describeIfService, POSTGRES_URL, pgAvailable, uniqueSchemaName } from "./support/services.js";
 
@@ -24,11 +25,22 @@ afterAll(async () => {
 });
 
 /** A store on `schema` with its own pool, as another process would have; tagged for pg_stat_activity. */
-async function open(schema: string, appName = "lf_test", prefetch = 0): Promise<PostgresJobStore> {
+async function open(
+  schema: string,
+  appName = "lf_test",
+  prefetch = 0,
+  fairness: Fairness = "tenant",
+): Promise<PostgresJobStore> {
   schemas.add(schema);
   const url = new URL(POSTGRES_URL);
   url.searchParams.set("application_name", appName);
-  const store = createPostgresStore({ connectionString: url.toString(), schema, poolSize: 3, prefetch });
+  const store = createPostgresStore({
+    connectionString: url.toString(),
+    schema,
+    poolSize: 3,
+    prefetch,
+    fairness,
+  });
   opened.push(store);
   await store.init();
   return store;
@@ -165,6 +177,206 @@ describeIfService("postgres store", available, () => {
     expect(() => createPostgresStore({ connectionString: POSTGRES_URL, schema: 'x"; DROP' })).toThrow(
       /plain identifier/,
     );
+  });
+});
+
+const claimOf = (store: PostgresJobStore, overrides: Partial<ClaimRequest> = {}): Promise<JobRecord[]> =>
+  store.claim({ workerId: "w1", limit: 1, leaseMs: 60_000, now: T0, types: [TYPE], ...overrides });
+
+/** The rows of one schema's jobs table, read behind the store's back. */
+async function rows(schema: string, where: string): Promise<Record<string, unknown>[]> {
+  return (await admin!.query(`SELECT * FROM "${schema}".jobs WHERE ${where} ORDER BY seq`)).rows;
+}
+
+// Queue control as only the PostgreSQL store has it: migration of a live schema, the transactional
+// enqueue, several processes holding limits, the claim plan, and where jobs wait for their round.
+describeIfService("postgres store: queue control", available, () => {
+  it("migrates a schema with a backlog from before queue control: old jobs get priority 0, no keys, and their turn", async () => {
+    const schema = uniqueSchemaName();
+    schemas.add(schema);
+    await admin!.query(`CREATE SCHEMA "${schema}"`);
+    const client = await admin!.connect();
+    try {
+      await client.query(`SET search_path TO "${schema}"`);
+      await client.query(
+        readFileSync(new URL("../src/postgres/migrations/000001_jobs.sql", import.meta.url), "utf8"),
+      );
+      await client.query(`CREATE TABLE migrations (version integer PRIMARY KEY, name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query("INSERT INTO migrations (version, name) VALUES (1, 'jobs')");
+      // Six jobs of tenant_a as the first round's store wrote them, in line by (run_at, seq).
+      await client.query(`INSERT INTO jobs (id, tenant_id, type, status, input, max_attempts, run_at, created_at, updated_at)
+        SELECT 'job_old_' || g, 'tenant_a', '${TYPE}', 'pending', jsonb_build_object('i', g), 3, ${T0} + g, ${T0}, ${T0}
+        FROM generate_series(0, 5) g`);
+    } finally {
+      await client.query("RESET search_path");
+      client.release();
+    }
+    const store = await open(schema);
+    const [old] = (await store.list({ tenantId: TENANT, limit: 1 })).jobs;
+    expect(old).toMatchObject({ priority: 0, concurrencyKey: null, rateKey: null, traceContext: null });
+    // A newcomer is not queued behind the old backlog: the old jobs are placed when a claim first sees them.
+    const newcomer = newJob({ tenantId: OTHER_TENANT, now: T0 + 10, runAt: T0 + 10 });
+    await store.enqueue(newcomer);
+    const order: string[] = [];
+    for (;;) {
+      const [job] = await claimOf(store, { now: T0 + 10 });
+      if (job === undefined) break;
+      order.push(job.id);
+    }
+    expect(order).toHaveLength(7);
+    expect(order.filter((id) => id.startsWith("job_old_"))).toEqual(
+      Array.from({ length: 6 }, (_, i) => `job_old_${i}`),
+    );
+    expect(order.indexOf(newcomer.id)).toBeLessThanOrEqual(1);
+  });
+
+  it("enqueueInTransaction stores priority and keys, and places the job by the fairness init() recorded", async () => {
+    for (const fairness of ["fifo", "tenant"] as const) {
+      const schema = uniqueSchemaName();
+      const store = await open(schema, "lf_test", 0, fairness);
+      await store.enqueueMany(Array.from({ length: 3 }, () => newJob()));
+      const client = await admin!.connect();
+      let early: JobRecord;
+      try {
+        await client.query("BEGIN");
+        const job = newJob({ tenantId: OTHER_TENANT, runAt: T0 - 10, concurrencyKey: "c", rateKey: "r" });
+        early = (await enqueueInTransaction(client, job, schema)).job;
+        await client.query("COMMIT");
+      } finally {
+        client.release();
+      }
+      expect(early).toMatchObject({ priority: 0, concurrencyKey: "c", rateKey: "r" });
+      const firstTwo = (await claimOf(store, { limit: 2 })).map((j) => j.id);
+      // fifo: earliest runAt first; tenant: one job of tenant_a's line, then the newcomer's turn.
+      expect(firstTwo.indexOf(early.id)).toBe(fairness === "fifo" ? 0 : 1);
+    }
+  });
+
+  it("several processes claiming at once never exceed a concurrency limit or a rate limit", async () => {
+    const schema = uniqueSchemaName();
+    const stores = [await open(schema), await open(schema), await open(schema), await open(schema)];
+    const keys = ["k1", "k2", "k3", "k4", "k5"];
+    await stores[0]!.enqueueMany(
+      Array.from({ length: 200 }, (_, i) =>
+        newJob({
+          tenantId: `t${i % 3}`,
+          concurrencyKey: keys[i % 5] as string,
+          rateKey: i % 2 ? "odd" : "even",
+        }),
+      ),
+    );
+    const limits = { [TYPE]: { concurrency: 2, rate: { max: 7, perMs: 60_000 } } };
+    const race = (now: number) =>
+      Promise.all(
+        stores.map(async (store, n) => {
+          const mine: JobRecord[] = [];
+          for (;;) {
+            const jobs = await claimOf(store, { workerId: `w${n}`, limit: 3, now, limits });
+            if (jobs.length === 0) return mine;
+            mine.push(...jobs);
+          }
+        }),
+      );
+    const first = (await race(T0)).flat();
+    const byKey = (jobs: JobRecord[], pick: (job: JobRecord) => string | null) => {
+      const counts = new Map<string | null, number>();
+      for (const job of jobs) counts.set(pick(job), (counts.get(pick(job)) ?? 0) + 1);
+      return counts;
+    };
+    // 14 starts allowed by the two rate buckets, 10 running slots by the five keys: the slots bind.
+    expect([...byKey(first, (j) => j.concurrencyKey).values()].every((n) => n <= 2)).toBe(true);
+    expect([...byKey(first, (j) => j.rateKey).values()].every((n) => n <= 7)).toBe(true);
+    expect(first).toHaveLength(10);
+    for (const job of first) await stores[0]!.complete(leaseOf(job), null, T0 + 1, DAY);
+    // Slots are free again, but each bucket has only 7 - (its starts) left in the window.
+    const second = (await race(T0 + 2)).flat();
+    const starts = byKey([...first, ...second], (j) => j.rateKey);
+    expect(starts.get("odd")).toBe(7);
+    expect(starts.get("even")).toBe(7);
+    const running = await admin!.query(
+      `SELECT concurrency_key, count(*)::int AS n FROM "${schema}".jobs WHERE status = 'running' GROUP BY 1`,
+    );
+    for (const row of running.rows) expect(row.n).toBeLessThanOrEqual(2);
+  });
+
+  it("claims through the jobs_line index from its front, and probes jobs_delayed, with no sequential scan", async () => {
+    const schema = uniqueSchemaName();
+    const store = await open(schema);
+    for (let batch = 0; batch < 5; batch += 1) {
+      await store.enqueueMany(Array.from({ length: 1000 }, (_, i) => newJob({ tenantId: `t${i % 4}` })));
+    }
+    await store.enqueueMany(Array.from({ length: 1000 }, () => newJob({ runAt: T0 + DAY })));
+    await admin!.query(`ANALYZE "${schema}".jobs`);
+    const { claimStatement } = await import("../src/postgres/statements/write.js");
+    const { schemaNames } = await import("../src/postgres/statements/names.js");
+    const text = claimStatement(schemaNames(schema)).text;
+    const client = await admin!.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(`PREPARE claim_plan AS ${text}`);
+      const { rows: plan } = await client.query(
+        `EXPLAIN (FORMAT TEXT) EXECUTE claim_plan(${T0}, '{${TYPE}}', 20, 'w', 1000, 'o', 'c')`,
+      );
+      const lines = plan.map((row) => row["QUERY PLAN"] as string).join("\n");
+      expect(lines).toMatch(/Index Scan using jobs_line on jobs/);
+      expect(lines).toMatch(
+        /Index Only Scan using jobs_delayed on jobs|Index Scan using jobs_delayed on jobs/,
+      );
+      expect(lines).not.toMatch(/Seq Scan on jobs/);
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+  });
+
+  it("keeps delayed jobs out of the line until due, then places more than one batch of them and takes the best first", async () => {
+    const schema = uniqueSchemaName();
+    const store = await open(schema);
+    const later = T0 + 60_000;
+    await store.enqueueMany(
+      Array.from({ length: 1200 }, (_, i) => newJob({ tenantId: `t${i % 3}`, runAt: later })),
+    );
+    const urgent = newJob({ tenantId: "t9", runAt: later + 1, priority: 5 });
+    await store.enqueue(urgent);
+    await store.enqueueMany(Array.from({ length: 5 }, () => newJob()));
+    expect(await rows(schema, "fair_round IS NOT NULL AND status = 'pending'")).toHaveLength(5);
+    expect(await claimOf(store, { limit: 10 })).toHaveLength(5);
+    const [first, ...rest] = await claimOf(store, { limit: 10, now: later + 1 });
+    expect(first?.id).toBe(urgent.id);
+    expect(rest).toHaveLength(9);
+    // Every due job was placed (two batches), a tenant's in run_at then enqueue order.
+    expect(await rows(schema, "status = 'pending' AND fair_round IS NULL")).toHaveLength(0);
+    // Round-robin across the three tenants of the delayed backlog.
+    expect(new Set(rest.slice(0, 3).map((j) => j.tenantId)).size).toBe(3);
+  });
+
+  it("a job released into a band that emptied and started over goes back to the front", async () => {
+    const store = await open(uniqueSchemaName());
+    await store.enqueueMany(Array.from({ length: 5 }, () => newJob()));
+    const claimed = await claimOf(store, { limit: 5 });
+    const held = claimed[4] as JobRecord; // the last of the line: round 4
+    for (const job of claimed.slice(0, 4)) await store.complete(leaseOf(job), null, T0 + 1, DAY);
+    // Nothing pending: tenant_b's new line starts at round 0.
+    await store.enqueueMany(Array.from({ length: 10 }, () => newJob({ tenantId: OTHER_TENANT })));
+    expect(await store.release(leaseOf(held), T0 + 2)).toBe(true);
+    const [next] = await claimOf(store, { now: T0 + 2 });
+    expect(next?.id).toBe(held.id);
+  });
+
+  it("a limited claim finds another key's job behind a 2,000-job backlog of a full key, in strict fifo order too", async () => {
+    const store = await open(uniqueSchemaName(), "lf_test", 0, "fifo");
+    await store.enqueueMany(Array.from({ length: 2000 }, () => newJob({ concurrencyKey: "busy" })));
+    const quiet = newJob({ concurrencyKey: "quiet" });
+    await store.enqueue(quiet);
+    const limits = { [TYPE]: { concurrency: 1 } };
+    expect((await claimOf(store, { limit: 5, limits })).map((j) => j.concurrencyKey)).toEqual([
+      "busy",
+      "quiet",
+    ]);
+    expect(await claimOf(store, { limit: 5, limits })).toEqual([]);
+    const pending = await store.countByStatus(TENANT);
+    expect(pending).toMatchObject({ pending: 1999, running: 2 });
   });
 });
 

@@ -135,7 +135,10 @@ DECLARE
 BEGIN
   -- A due job without a place in line might outrank the line: take nothing, the store places it
   -- and claims again (as with the plain claim statement).
-  IF EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND fair_round IS NULL AND run_at <= p_now) THEN
+  -- (The first unplaced job by run_at, compared after: one step of jobs_delayed whatever the planner
+  -- guesses of how many delayed jobs are due.)
+  IF (SELECT run_at FROM jobs WHERE status = 'pending' AND fair_round IS NULL ORDER BY run_at, seq LIMIT 1)
+     <= p_now THEN
     RETURN;
   END IF;
   FOR pass IN 1..8 LOOP
