@@ -17,7 +17,8 @@ type Db = Database.Database;
  * index `pending_order` (priority DESC, fair_round, rowid), so the order costs nothing at claim time:
  * - fairness "tenant" — start-time fair queuing. A job of tenant t in band p (its priority) gets
  *   round = max(head(p), last(t, p) + 1), where head(p) is the smallest round of the band's pending
- *   jobs (or, with none, the band's clock: the highest round ever given in it, `fair_clock`) and
+ *   jobs (or, with none, the band's clock: at least the highest round ever given in it,
+ *   `fair_clock`) and
  *   last(t, p) the highest round of t's pending jobs in the band (none → head). So the k-th pending
  *   job of each tenant shares round head + k - 1: the claim takes one job of each tenant per round,
  *   in enqueue order within a round (rowid). A tenant with nothing pending starts at the head (no
@@ -59,6 +60,13 @@ const MAX_EXAMINED = 1024;
 const PAGE = 64;
 /** Rows lastRound walks at most (see the header). */
 const LAST_ROUND_WALK = 64;
+/**
+ * The band clock is written this far ahead of the round that passed it, so most enqueues skip the
+ * write: the clock is read only when its band has no pending job, and then every tenant starts
+ * from it alike, so a clock ahead of the rounds given changes no order (released jobs, below it,
+ * still go first).
+ */
+const CLOCK_STEP = 1024;
 /** Fast-claim statements kept, one per distinct limit (workers ask for few: their free slots). */
 const CLAIM_STATEMENTS = 64;
 /** A priority above any stored one (the queue allows 0–1000): the first page's "band below". */
@@ -242,7 +250,11 @@ class TenantPlacement implements Placement {
   private readonly lasts = new Map<string, number | null>();
   private readonly highest = new Map<number, number>();
 
-  constructor(private readonly sql: QueueControlStatements) {}
+  constructor(
+    private readonly sql: QueueControlStatements,
+    /** Per band, a clock value known to be stored (the stored one is never lower): per process. */
+    private readonly clocks: Map<number, number>,
+  ) {}
 
   roundFor(tenantId: string, priority: number): number {
     let head = this.heads.get(priority);
@@ -265,15 +277,29 @@ class TenantPlacement implements Placement {
   }
 
   finish(): void {
-    for (const [priority, round] of this.highest) this.sql.advanceClock.run(priority, round);
+    for (const [priority, round] of this.highest) {
+      if (round <= (this.clocks.get(priority) ?? Number.NEGATIVE_INFINITY)) continue;
+      this.sql.advanceClock.run(priority, round + CLOCK_STEP);
+      this.clocks.set(priority, round + CLOCK_STEP);
+    }
     this.highest.clear();
   }
 
   /** The tenant's highest pending round in the band, if >= head (see the header for the bound). */
   private lastPendingRound(tenantId: string, priority: number, head: number): number | null {
-    const rows = this.sql.lastRounds.all(tenantId, priority, head);
-    for (const [round, pending] of rows) if (pending === 1) return round;
-    return rows.length === LAST_ROUND_WALK ? (rows[rows.length - 1]?.[0] ?? null) : null;
+    // Usually the tenant's highest round is pending (or it has no row >= head): one get() reads one
+    // row. Only otherwise walk on, lazily (all() would read all 64: 64 table lookups).
+    const top = this.sql.lastRounds.get(tenantId, priority, head);
+    if (top === undefined) return null;
+    if (top[1] === 1) return top[0];
+    let seen = 0;
+    let lowest: number | null = null;
+    for (const [round, pending] of this.sql.lastRounds.iterate(tenantId, priority, head)) {
+      if (pending === 1) return round;
+      seen += 1;
+      lowest = round;
+    }
+    return seen === LAST_ROUND_WALK ? lowest : null;
   }
 }
 
@@ -306,6 +332,7 @@ class ClaimCounts {
 export class QueueControl {
   private readonly sql: QueueControlStatements;
   private readonly claims = new Map<number, Database.Statement<ClaimParams, ClaimedRow>>();
+  private readonly clocks = new Map<number, number>();
 
   constructor(
     private readonly db: Db,
@@ -317,7 +344,7 @@ export class QueueControl {
 
   /** A placement for one write (enqueue, enqueueMany). */
   placement(): Placement {
-    return this.fairness === "fifo" ? FIFO_PLACEMENT : new TenantPlacement(this.sql);
+    return this.fairness === "fifo" ? FIFO_PLACEMENT : new TenantPlacement(this.sql, this.clocks);
   }
 
   /** Places the jobs that became due by `now` (see the header); nothing to do costs one index seek. */
@@ -328,7 +355,7 @@ export class QueueControl {
     }
     const due = this.sql.dueUnplaced.all(now);
     if (due.length === 0) return;
-    const placement = new TenantPlacement(this.sql);
+    const placement = new TenantPlacement(this.sql, this.clocks);
     for (const [seq, tenantId, priority] of due) {
       const round = placement.roundFor(tenantId, priority);
       this.sql.place.run(round, seq);
