@@ -2,7 +2,7 @@
  * `npm run test:soak -- --minutes N [--rate 200] [--stores sqlite,postgres]` (not in CI): mixed tasks
  * (no-op, progress, retried, concurrency- and rate-limited) at `rate` jobs/s on each store, each in
  * its own process; RSS, heap and open handles every minute; at the end the growth after warm-up and
- * an SVG plot of RSS over time (docs/img/soak-rss.svg). Goal: RSS < 10 % growth after warm-up (minute
+ * an SVG plot of RSS over time (docs/img/soak-rss-<stores>.svg). Goal: RSS < 10 % growth after warm-up (minute
  * 2 on), no growing handle count.
  */
 import { spawn } from "node:child_process";
@@ -106,5 +106,6 @@ for (const [store, samples] of results) {
   );
 }
 mkdirSync(new URL("../docs/img/", import.meta.url), { recursive: true });
-writeFileSync(new URL("../docs/img/soak-rss.svg", import.meta.url), plot(series));
-console.log("\nplot written to docs/img/soak-rss.svg");
+const plotFile = `docs/img/soak-rss-${stores.join("-")}.svg`;
+writeFileSync(new URL(`../${plotFile}`, import.meta.url), plot(series));
+console.log(`\nplot written to ${plotFile}`);
