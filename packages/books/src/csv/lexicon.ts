@@ -94,82 +94,106 @@ export const HEADER_RULES: ReadonlyArray<readonly [HeaderRole, number, RegExp]> 
  * The start of a summary line's text: opening/closing balances, totals, turnover. A row whose
  * description (or date cell) begins with one of these is skipped and reported, never imported.
  */
-export const SUMMARY_START = new RegExp(
-  `^[\\s|*:-]*(${[
-    // English
-    "opening balance",
-    "closing balance",
-    "balance brought forward",
-    "balance carried forward",
-    "brought forward",
-    "carried forward",
-    "starting balance",
-    "beginning balance",
-    "balance forward",
-    "ending balance",
-    "previous balance",
-    "new balance",
-    "turnover",
-    // German
-    "anfangssaldo",
-    "endsaldo",
-    "schlusssaldo",
-    "alter saldo",
-    "neuer saldo",
-    "saldo vortrag",
-    "saldovortrag",
-    "kontostand",
-    "umsatzsumme",
-    // French
-    "solde initial",
-    "solde final",
-    "solde de d[eé]but",
-    "solde de fin",
-    "ancien solde",
-    "nouveau solde",
-    "solde au",
-    "total des",
-    // Spanish, Portuguese
-    "saldo inicial",
-    "saldo final",
-    "saldo anterior",
-    "saldo actual",
-    "saldo disponible",
-    // Italian
-    "saldo iniziale",
-    "saldo finale",
-    "saldo contabile",
-    // Dutch
-    "beginsaldo",
-    "eindsaldo",
-    "openingssaldo",
-    // Scandinavian, Finnish
-    "ing[aå]ende saldo",
-    "utg[aå]ende saldo",
-    "alkusaldo",
-    "loppusaldo",
-    // Polish, Czech, Slovak, Hungarian, Romanian
-    "saldo pocz[aą]tkowe",
-    "saldo ko[nń]cowe",
-    "saldo otwarcia",
-    "saldo zamkni[eę]cia",
-    "po[cč][aá]te[cč]n[ií] z[uů]statek",
-    "kone[cč]n[yý] z[uů]statek",
-    "nyit[oó] egyenleg",
-    "z[aá]r[oó] egyenleg",
-    "sold ini[tț]ial",
-    "sold final",
-    // Baltic
-    "likutis",
-    "apyvarta",
-    "algsaldo",
-    "l[oõ]ppsaldo",
-    "k[aā]p[eē]jais apgroz[iī]jums",
-    "s[aā]kuma atlikums",
-    "beigu atlikums",
-  ].join("|")})\\b`,
-  "iu",
+const SUMMARY_PHRASES = [
+  // English
+  "opening balance",
+  "closing balance",
+  "balance brought forward",
+  "balance carried forward",
+  "brought forward",
+  "carried forward",
+  "starting balance",
+  "beginning balance",
+  "balance forward",
+  "ending balance",
+  "previous balance",
+  "new balance",
+  "turnover",
+  // German
+  "anfangssaldo",
+  "endsaldo",
+  "schlusssaldo",
+  "alter saldo",
+  "neuer saldo",
+  "saldo vortrag",
+  "saldovortrag",
+  "kontostand",
+  "umsatzsumme",
+  // French
+  "solde initial",
+  "solde final",
+  "solde de d[eé]but",
+  "solde de fin",
+  "ancien solde",
+  "nouveau solde",
+  "solde au",
+  "total des",
+  // Spanish, Portuguese
+  "saldo inicial",
+  "saldo final",
+  "saldo anterior",
+  "saldo actual",
+  "saldo disponible",
+  // Italian
+  "saldo iniziale",
+  "saldo finale",
+  "saldo contabile",
+  // Dutch
+  "beginsaldo",
+  "eindsaldo",
+  "openingssaldo",
+  // Scandinavian, Finnish
+  "ing[aå]ende saldo",
+  "utg[aå]ende saldo",
+  "alkusaldo",
+  "loppusaldo",
+  // Polish, Czech, Slovak, Hungarian, Romanian
+  "saldo pocz[aą]tkowe",
+  "saldo ko[nń]cowe",
+  "saldo otwarcia",
+  "saldo zamkni[eę]cia",
+  "po[cč][aá]te[cč]n[ií] z[uů]statek",
+  "kone[cč]n[yý] z[uů]statek",
+  "nyit[oó] egyenleg",
+  "z[aá]r[oó] egyenleg",
+  "sold ini[tț]ial",
+  "sold final",
+  // Baltic
+  "likutis",
+  "apyvarta",
+  "algsaldo",
+  "l[oõ]ppsaldo",
+  "k[aā]p[eē]jais apgroz[iī]jums",
+  "s[aā]kuma atlikums",
+  "beigu atlikums",
+];
+
+export const SUMMARY_START = new RegExp(`^[\\s|*:-]*(${SUMMARY_PHRASES.join("|")})\\b`, "iu");
+
+// The first two letters of every phrase: a cheap test that rules out nearly every transaction
+// before the regular expression runs (it runs on every row of a 100,000-row file).
+const SUMMARY_PREFIXES = new Set(
+  [
+    ...SUMMARY_PHRASES,
+    "total",
+    "totale",
+    "totaal",
+    "sum",
+    "summe",
+    "summa",
+    "saldo",
+    "balance",
+    "solde",
+    "subtotal",
+  ].map((p) => p.slice(0, 2)),
 );
+
+/** Whether a cell may start a summary line (strong or weak): true means "test the patterns". */
+export function mayBeSummary(text: string): boolean {
+  if (text === "") return false;
+  const lead = /^[\s|*:-]/.test(text) ? text.replace(/^[\s|*:-]+/, "") : text;
+  return SUMMARY_PREFIXES.has(lead.slice(0, 2).toLowerCase());
+}
 
 /**
  * Words that start summary lines but also merchants' names ("TOTAL ENERGIES", "SUM UP"): a

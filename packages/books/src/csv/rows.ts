@@ -2,7 +2,7 @@
 import { type DecimalSeparator, parseMoney, quoted } from "../money.js";
 import { readAmount } from "./amounts.js";
 import { type DateToken, readDate } from "./dates.js";
-import { PENDING_WORDS, SUMMARY_START, SUMMARY_WEAK } from "./lexicon.js";
+import { mayBeSummary, PENDING_WORDS, SUMMARY_START, SUMMARY_WEAK } from "./lexicon.js";
 import type { CsvRecord } from "./records.js";
 import type { ColumnMapping, RowError, SkippedLine } from "./types.js";
 
@@ -19,8 +19,8 @@ export interface DraftRow {
   marked: boolean;
   category?: string;
   raw: string;
-  /** The balance column's value on this row, in cents, when the file has one. */
-  balanceCents: number | null;
+  /** The balance column's cell on this row ("" when the file has none). */
+  balanceText: string;
 }
 
 export type RecordOutcome =
@@ -66,13 +66,17 @@ export class RowReader {
     const firstText = fields.find((f) => f.trim() !== "")!.trim();
     const summary = description || dateText || firstText;
     // Opening/closing balances, totals, turnover: a row of the statement, not a transaction.
-    const strong = SUMMARY_START.test(description) || SUMMARY_START.test(dateText);
-    const odd = dateText === "" || amount.kind !== "value" || readDate(dateText) === null;
-    if (strong || (odd && (SUMMARY_WEAK.test(dateText) || SUMMARY_WEAK.test(firstText)))) {
-      const text = strong ? (SUMMARY_START.test(description) ? description : dateText) : summary;
+    const date = dateText === "" ? null : readDate(dateText);
+    const summaryText = this.summaryText(
+      description,
+      dateText,
+      firstText,
+      date === null || amount.kind !== "value",
+    );
+    if (summaryText !== null) {
       return {
         kind: "skip",
-        skipped: { line, reason: `a summary line (${quoted(text)}), not a transaction` },
+        skipped: { line, reason: `a summary line (${quoted(summaryText)}), not a transaction` },
       };
     }
     const status = cell(this.mapping.status);
@@ -106,7 +110,6 @@ export class RowReader {
         },
       };
     }
-    const date = readDate(dateText);
     if (date === null) {
       return this.error(
         line,
@@ -137,16 +140,31 @@ export class RowReader {
       positiveMark: amount.positiveMark,
       marked: amount.marked,
       raw: record.raw,
-      balanceCents: this.balance(cell(this.mapping.balance)),
+      balanceText: cell(this.mapping.balance),
     };
     if (category !== undefined) row.category = category;
     return { kind: "draft", row };
   }
 
-  private balance(text: string): number | null {
+  /** A balance cell in cents (read only for the rows that give the closing balance). */
+  balanceCents(text: string): number | null {
     if (text === "") return null;
     const parsed = parseMoney(text, { decimalSeparator: this.decimal });
     return parsed.ok ? parsed.cents : null;
+  }
+
+  /**
+   * The text that makes this row a summary line, or null: an opening/closing balance or turnover
+   * phrase in the description or date cell, or a "Total"/"Saldo" word on a row whose shape is odd
+   * (no date or no amount) — "TOTAL ENERGIES" with a date and an amount is a fuel purchase.
+   */
+  private summaryText(description: string, dateText: string, firstText: string, odd: boolean): string | null {
+    if (mayBeSummary(description) && SUMMARY_START.test(description)) return description;
+    if (mayBeSummary(dateText) && SUMMARY_START.test(dateText)) return dateText;
+    if (!odd) return null;
+    if (mayBeSummary(dateText) && SUMMARY_WEAK.test(dateText)) return description || dateText;
+    if (mayBeSummary(firstText) && SUMMARY_WEAK.test(firstText)) return description || dateText || firstText;
+    return null;
   }
 
   private error(line: number, column: number | null, message: string): RecordOutcome {

@@ -14,7 +14,7 @@ type Out = Array<ParsedRow | RowError>;
 /** A row that had a balance: the first and last of these give the file's closing balance. */
 export interface BalancePoint {
   amount: number;
-  balance: number;
+  balanceText: string;
   row: DraftRow;
 }
 
@@ -85,8 +85,8 @@ export class RowSequencer {
     this.tail = null;
     this.notImported = null;
     if (!tail) return [];
-    if (tail.balanceCents !== null) {
-      const point = { amount: tail.cents, balance: tail.balanceCents, row: tail };
+    if (tail.balanceText !== "") {
+      const point = { amount: tail.cents, balanceText: tail.balanceText, row: tail };
       this.firstBalance ??= point;
       this.lastBalance = point;
     }

@@ -229,8 +229,13 @@ function fileBalance(
   sequencer: RowSequencer,
   order: DateOrder,
 ): BalanceSummary | null {
-  const { firstBalance: first, lastBalance: last } = sequencer;
   const column = table.mapping.balance;
+  const read = (p: BalancePoint | null) => {
+    const balance = p ? reader.balanceCents(p.balanceText) : null;
+    return p && balance !== null ? { amount: p.amount, balance, row: p.row } : null;
+  };
+  const first = read(sequencer.firstBalance);
+  const last = read(sequencer.lastBalance);
   if (column === null || !first || !last) return null;
   const check = table.inference?.reading.check ?? null;
   const verified = table.inference?.reading.verified ?? false;
@@ -241,7 +246,7 @@ function fileBalance(
       verified,
     };
   }
-  const iso = (p: BalancePoint) => {
+  const iso = (p: { row: BalancePoint["row"] }) => {
     const date = toIsoDate(p.row.date, order);
     return typeof date === "string" ? date : "";
   };
