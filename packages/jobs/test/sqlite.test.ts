@@ -192,8 +192,8 @@ describe("sqlite store: the file", () => {
     await open({ path });
     await open({ path });
     const db = connect(path);
-    expect(db.prepare("SELECT version, name FROM jobs_migrations").all()).toEqual([
-      { version: 1, name: "create jobs" },
+    expect(db.prepare("SELECT version FROM jobs_migrations ORDER BY version").pluck().all()).toEqual([
+      1, 2, 3, 4,
     ]);
   });
 

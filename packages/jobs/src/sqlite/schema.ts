@@ -193,8 +193,9 @@ const MIGRATIONS: readonly Migration[] = [
 /**
  * Applies the missing migrations in one BEGIN IMMEDIATE transaction: the first process to get the
  * write lock migrates, the others wait (busy_timeout), then find every version in the ledger.
+ * `upTo` stops at that version (tests build files as an older release left them).
  */
-export function migrate(db: Database.Database, t: TableNames): void {
+export function migrate(db: Database.Database, t: TableNames, upTo = Number.POSITIVE_INFINITY): void {
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS ${t.migrations} (
       version INTEGER PRIMARY KEY NOT NULL,
@@ -213,7 +214,7 @@ export function migrate(db: Database.Database, t: TableNames): void {
        VALUES (?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER))`,
     );
     for (const migration of MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
+      if (applied.has(migration.version) || migration.version > upTo) continue;
       db.exec(migration.sql(t));
       record.run(migration.version, migration.name);
     }
