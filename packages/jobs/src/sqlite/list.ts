@@ -85,8 +85,10 @@ export class JobLister {
       params.push(search, search, search);
     }
     if (cursor !== null) {
-      where.push("(created_at < ? OR (created_at = ? AND id < ?))");
-      params.push(cursor.createdAt, cursor.createdAt, cursor.id);
+      // A row value, not (a < ? OR (a = ? AND b < ?)): SQLite seeks it in the newest-first index
+      // (SEARCH … (created_at,id)<(?,?)) where the OR made each page scan from the newest row.
+      where.push("(created_at, id) < (?, ?)");
+      params.push(cursor.createdAt, cursor.id);
     }
     const filter = where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`;
     const sql = `SELECT ${RECORD_COLUMNS} FROM ${this.table} ${filter}

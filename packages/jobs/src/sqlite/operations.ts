@@ -14,7 +14,10 @@ type StatsRow = [type: string, pending: number, due: number, running: number, ol
  * `running_lease`: running jobs), never the history of finished jobs: O(pending + running) rows,
  * with no index of its own (any index keyed by type and status would cost every claim and
  * completion a write). EXPLAIN QUERY PLAN: the three parts SCAN jobs USING INDEX jobs_pending_order /
- * jobs_pending_delayed / jobs_running_lease, then one temp b-tree for the GROUP BY type.
+ * jobs_pending_delayed / jobs_running_lease, then one temp b-tree for the GROUP BY type. The
+ * indexes are named (INDEXED BY): left to itself the planner counted the running jobs by scanning
+ * the covering `tenant_status` index — every job ever kept, history included. 20,000 jobs, 18,000
+ * of them pending: ~30 ms.
  */
 export class Operations {
   private readonly sql;
@@ -27,12 +30,12 @@ export class Operations {
           `SELECT type, sum(pending), sum(due), sum(running), min(oldest) FROM (
              SELECT type, 1 AS pending, run_at <= ? AS due, 0 AS running,
                CASE WHEN run_at <= ? THEN run_at END AS oldest
-             FROM ${jobs} WHERE status = 'pending' AND fair_round IS NOT NULL
+             FROM ${jobs} INDEXED BY ${jobs}_pending_order WHERE status = 'pending' AND fair_round IS NOT NULL
              UNION ALL
              SELECT type, 1, run_at <= ?, 0, CASE WHEN run_at <= ? THEN run_at END
-             FROM ${jobs} WHERE status = 'pending' AND fair_round IS NULL
+             FROM ${jobs} INDEXED BY ${jobs}_pending_delayed WHERE status = 'pending' AND fair_round IS NULL
              UNION ALL
-             SELECT type, 0, 0, 1, NULL FROM ${jobs} WHERE status = 'running'
+             SELECT type, 0, 0, 1, NULL FROM ${jobs} INDEXED BY ${jobs}_running_lease WHERE status = 'running'
            ) GROUP BY type ORDER BY type`,
         )
         .raw(true),
