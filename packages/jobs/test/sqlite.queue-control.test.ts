@@ -1,42 +1,21 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSqliteStore, type SqliteStoreOptions } from "../src/sqlite/index.js";
 import { migrate, tableNames } from "../src/sqlite/schema.js";
 import type { ClaimRequest, JobRecord, JobStore } from "../src/types.js";
 import { leaseOf, newJob, OTHER_TENANT, T0, TENANT, TYPE } from "./conformance/harness.js";
+import { useSqliteFiles } from "./support/sqlite-files.js";
 
 // What the conformance suite cannot see of queue control on SQLite: the rows and indexes behind the
 // order, the limited claim's paging, the migration of an older file, and several connections
 // (as several processes would have) on one file.
 
-const dir = mkdtempSync(join(tmpdir(), "lf-sqlite-qc-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let fileCount = 0;
-const freshPath = () => join(dir, `store-${++fileCount}.sqlite`);
-
-const opened: Array<{ close(): unknown }> = [];
-afterEach(async () => {
-  for (const thing of opened.splice(0).reverse()) await thing.close();
-});
-
-async function open(options: SqliteStoreOptions = {}): Promise<JobStore> {
-  const store = createSqliteStore({ path: freshPath(), ...options });
-  opened.push(store);
-  await store.init();
-  return store;
-}
-
-function connect(path: string): Database.Database {
-  const db = new Database(path);
-  opened.push(db);
-  return db;
-}
+const { freshPath, open, connect } = useSqliteFiles("lf-sqlite-qc-");
 
 const claim = (store: JobStore, overrides: Partial<ClaimRequest> = {}) =>
   store.claim({ workerId: "w1", limit: 10, leaseMs: 60_000, now: T0, types: [TYPE], ...overrides });
+
+const jobsOf = (tenantId: string, n: number) =>
+  Array.from({ length: n }, (_, i) => newJob({ tenantId, input: { i } }));
 
 const label = (job: JobRecord) => `${job.tenantId}:${(job.input as { i: number }).i}`;
 
@@ -75,10 +54,8 @@ describe("sqlite store: the claim's index", () => {
 
   it("takes a retry out of line until it is due again, then puts it at the end of its tenant's line", async () => {
     const store = await open();
-    await store.enqueueMany(Array.from({ length: 3 }, (_, i) => newJob({ input: { i } })));
-    await store.enqueueMany(
-      Array.from({ length: 3 }, (_, i) => newJob({ tenantId: OTHER_TENANT, input: { i } })),
-    );
+    await store.enqueueMany(jobsOf(TENANT, 3));
+    await store.enqueueMany(jobsOf(OTHER_TENANT, 3));
     const [first] = await claim(store, { limit: 1 });
     expect(label(first as JobRecord)).toBe(`${TENANT}:0`);
     await store.fail(
@@ -172,10 +149,8 @@ describe("sqlite store: several connections on one file", () => {
     const path = freshPath();
     const a = await open({ path });
     const b = await open({ path });
-    await a.enqueueMany(Array.from({ length: 3 }, (_, i) => newJob({ input: { i } })));
-    await b.enqueueMany(
-      Array.from({ length: 3 }, (_, i) => newJob({ tenantId: OTHER_TENANT, input: { i } })),
-    );
+    await a.enqueueMany(jobsOf(TENANT, 3));
+    await b.enqueueMany(jobsOf(OTHER_TENANT, 3));
     expect((await claim(a)).map(label)).toEqual([
       `${TENANT}:0`,
       `${OTHER_TENANT}:0`,

@@ -1,37 +1,14 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { statSync } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
 import { isJobsError } from "../src/errors.js";
-import { createSqliteStore, type SqliteStoreOptions } from "../src/sqlite/index.js";
+import { createSqliteStore } from "../src/sqlite/index.js";
 import type { JobRecord, JobStore, Lease } from "../src/types.js";
 import { eventually, newJob, T0, TENANT, TYPE } from "./conformance/harness.js";
+import { useSqliteFiles } from "./support/sqlite-files.js";
 
 // What the conformance suite cannot see: how this store uses SQLite (batching, files, locks, schema).
 
-const dir = mkdtempSync(join(tmpdir(), "lf-sqlite-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let fileCount = 0;
-const freshPath = () => join(dir, `store-${++fileCount}.sqlite`);
-
-const opened: Array<{ close(): unknown }> = [];
-afterEach(async () => {
-  for (const thing of opened.splice(0).reverse()) await thing.close();
-});
-
-async function open(options: SqliteStoreOptions = {}): Promise<JobStore> {
-  const store = createSqliteStore({ path: freshPath(), ...options });
-  opened.push(store);
-  await store.init();
-  return store;
-}
-
-function connect(path: string): Database.Database {
-  const db = new Database(path);
-  opened.push(db);
-  return db;
-}
+const { freshPath, open, connect } = useSqliteFiles("lf-sqlite-");
 
 const leaseOf = (job: JobRecord): Lease => ({
   jobId: job.id,
