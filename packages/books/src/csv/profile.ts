@@ -20,6 +20,8 @@ export interface ColumnProfile {
   decimals: number;
   /** Of the amount cells: negative (minus, parentheses, DR). */
   negatives: number;
+  /** Of the amount cells: written with a sign or a CR/DR mark (so the file says each direction). */
+  signs: number;
   /** Of the amount cells: zero. */
   zeros: number;
   /** Of the filled cells: containing a word (two letters in a row). */
@@ -63,9 +65,16 @@ export function windowDate(cell: string, window: DateWindow): DateToken | null {
 
 /** The cents of an amount cell, or null when the cell is not an amount. */
 export function amountCents(cell: string, decimal: DecimalSeparator | undefined): number | null {
+  return amountParse(cell, decimal)?.cents ?? null;
+}
+
+function amountParse(
+  cell: string,
+  decimal: DecimalSeparator | undefined,
+): { cents: number; signed: boolean } | null {
   if (!/\d/.test(cell) || isIdentifier(cell) || readDate(cell) !== null) return null;
   const parsed = parseMoney(cell, decimal ? { decimalSeparator: decimal } : {});
-  return parsed.ok ? parsed.cents : null;
+  return parsed.ok ? parsed : null;
 }
 
 const WORD = /\p{L}{2}/u;
@@ -84,6 +93,7 @@ export function profileColumns(
     let amounts = 0;
     let decimals = 0;
     let negatives = 0;
+    let signs = 0;
     let zeros = 0;
     let text = 0;
     let marks = 0;
@@ -100,9 +110,11 @@ export function profileColumns(
       if (PENDING_WORDS.has(lower)) pending = true;
       if (CREDIT_MARKS.has(lower) || DEBIT_MARKS.has(lower)) marks++;
       if (windowDate(cell, window) !== null) dates++;
-      const cents = amountCents(cell, decimal);
+      const parsed = amountParse(cell, decimal);
+      const cents = parsed?.cents ?? null;
       if (cents !== null) {
         amounts++;
+        if (parsed?.signed) signs++;
         if (DECIMALS.test(cell)) decimals++;
         if (cents < 0) negatives++;
         if (cents === 0) zeros++;
@@ -117,6 +129,7 @@ export function profileColumns(
       amounts: of(amounts, filled),
       decimals: of(decimals, amounts),
       negatives: of(negatives, amounts),
+      signs: of(signs, amounts),
       zeros: of(zeros, amounts),
       text: of(text, filled),
       marks: of(marks, filled),

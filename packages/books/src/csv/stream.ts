@@ -1,7 +1,7 @@
 /** The streaming importer: bytes in, parsed rows and row errors out, in file order. */
 import type { DecimalSeparator } from "../money.js";
 import { inferDecimalSeparator } from "./amounts.js";
-import { closingBalance } from "./balance.js";
+import { closingBalance, MIN_BALANCE_STEPS } from "./balance.js";
 import { BatchReader } from "./batches.js";
 import { detectMapping } from "./columns.js";
 import { toIsoDate } from "./dates.js";
@@ -259,8 +259,14 @@ function inferenceInfo(table: FoundTable, headers: string[]): InferenceInfo | nu
   if (!inference) return null;
   const name = (c: number) => (headers[c]?.trim() ? `"${headers[c]!.trim()}"` : `column ${c + 1}`);
   const reasons = [...inference.reasons];
-  if (inference.mapping.balance !== null && !inference.reading.verified && inference.reading.check) {
-    const { matching, steps } = inference.reading.check;
+  const check = inference.reading.check;
+  if (
+    inference.mapping.balance !== null &&
+    !inference.reading.verified &&
+    check &&
+    check.steps >= MIN_BALANCE_STEPS
+  ) {
+    const { matching, steps } = check;
     reasons.push(
       `The balance in ${name(inference.mapping.balance)} adds up on ${matching} of ${steps} rows only.`,
     );

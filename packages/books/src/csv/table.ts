@@ -107,7 +107,8 @@ export function inferColumns(
     );
   }
   const bestProfile = best.amount === null ? null : profiles[best.amount]!;
-  if (bestProfile && best.marker === null && bestProfile.negatives === 0 && !best.verified && !few) {
+  // A CR-marked payment among unsigned charges says the direction too (a card statement).
+  if (bestProfile && best.marker === null && bestProfile.signs === 0 && !best.verified && !few) {
     confidence = Math.min(confidence, 0.5);
     reasons.push(
       `Every amount in ${columnName(headers, best.amount!)} is positive and no column says which are money out.`,
