@@ -97,7 +97,8 @@ function prepareQueueControl(db: Db, { jobs, fairClock, rateStarts, rateBlocks }
   return {
     /**
      * headRound(priority) → the smallest round of the band's pending jobs: the first entry of the
-     * band in `pending_order` (SEARCH jobs USING COVERING INDEX jobs_pending_order (priority=?)).
+     * band in `pending_order` (SEARCH jobs USING COVERING INDEX jobs_pending_order (priority=? AND
+     * fair_round>?) — the "> NULL" seek of IS NOT NULL).
      */
     headRound: pluck<[number], number>(
       db,
@@ -252,7 +253,12 @@ class TenantPlacement implements Placement {
 
   constructor(
     private readonly sql: QueueControlStatements,
-    /** Per band, a clock value known to be stored (the stored one is never lower): per process. */
+    /**
+     * Per band, a clock value this process wrote (the stored one is never lower: writes keep the
+     * larger). Set before the batch commits: if that commit failed (an I/O error: BEGIN IMMEDIATE
+     * fails before any write runs), the stored clock lags by at most CLOCK_STEP until a round
+     * passes this value again — harmless, the clock only seeds a band that has emptied.
+     */
     private readonly clocks: Map<number, number>,
   ) {}
 

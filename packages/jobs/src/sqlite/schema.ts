@@ -105,7 +105,7 @@ const MIGRATIONS: readonly Migration[] = [
      *   only the NULL-round jobs still need, in `pending_delayed`. Both partial, so a due job is in
      *   one of them and a finished job in neither.
      * - `pending_tenant_round` answers "the last round of this tenant's pending jobs in this band"
-     *   at enqueue in O(log n).
+     *   at enqueue in O(log n) (version 4 replaces it by `tenant_round`, which claims do not touch).
      * - `running_concurrency` counts the running jobs of one (type, concurrency key); only keyed jobs
      *   are in it, so jobs of tasks without a concurrency limit pay nothing for it.
      */

@@ -143,10 +143,13 @@ export class SqliteJobStore implements JobStore {
     return this.batcher.run((events) => {
       const { now, workerId } = request;
       const expires = now + request.leaseMs;
-      // Both statements in the batch's transaction: the promotion's rounds are visible to the claim.
+      // In the batch's transaction: the promotion's rounds are visible to the claim. A promotion
+      // left behind by a claim that throws only placed due jobs in line, which is harmless; the
+      // limited claim writes several statements (the claim, the rate starts), so it nests them in a
+      // SAVEPOINT (batcher.ts: a write that throws leaves nothing half done).
       this.control.promote(now);
       const rows = limited
-        ? this.control.claimLimited(request, types, expires)
+        ? this.db.transaction(() => this.control.claimLimited(request, types, expires))()
         : this.control.claimFast([workerId, expires, now, now, now, types], request.limit);
       const jobs = sortClaimed(rows).map((row) => claimedRecord(row, workerId, expires, now));
       if (this.listeners.size > 0) for (const job of jobs) events.push(eventOf("started", job));
