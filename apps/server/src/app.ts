@@ -5,6 +5,7 @@ import { createJobRoutes, errorBody, type JobRoutesQueue, validationHook } from 
 import type { ErrorHandler } from "hono";
 import type { Logger } from "pino";
 import type { AppEnv } from "./context.js";
+import { createDepthSampler, type DepthSampler } from "./domain/job-charts.js";
 import { DEFAULT_NIGHTLY, type NightlySettings } from "./domain/nightly.js";
 import { onAppError } from "./errors.js";
 import { type AppMetrics, createAppMetrics } from "./metrics/app-metrics.js";
@@ -15,6 +16,7 @@ import { rateLimitWrites } from "./middleware/rate-limit.js";
 import { requestContext } from "./middleware/request-context.js";
 import { createTokenBuckets } from "./middleware/token-bucket.js";
 import { httpTracing, tracingEnabled } from "./observability/tracing.js";
+import { adminRoutes } from "./routes/admin.js";
 import { companyRoutes } from "./routes/companies.js";
 import type { RouteDeps } from "./routes/deps.js";
 import { jobCommandRoutes } from "./routes/job-commands.js";
@@ -56,6 +58,8 @@ export interface AppOptions {
   nightly?: NightlySettings;
   /** The engine's metrics (@ledgerflow/jobs/metrics), appended to /metrics. Absent: the app's only. */
   engineMetrics?: () => Promise<string>;
+  /** Queue depth over time for the operator charts; serve starts its timer. Default: sampled on request only. */
+  depthSampler?: DepthSampler;
 }
 
 export interface App {
@@ -108,6 +112,7 @@ export function createApp(options: AppOptions): App {
   app.route("/", ruleRoutes(deps));
   app.route("/", journalRoutes(deps));
   app.route("/", scheduleRoutes(deps));
+  app.route("/", adminRoutes({ queue, depth: options.depthSampler ?? createDepthSampler(queue) }));
   app.route("/", systemRoutes({ db, queue, metrics, engineMetrics: options.engineMetrics ?? null }));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

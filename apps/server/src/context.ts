@@ -8,6 +8,8 @@ export interface AppVariables {
   tenantId: string;
   /** Which credential made the request (rate limits are per token). Never the token itself. */
   tokenId: string;
+  /** The token is an operator's (api_tokens.operator): the /api/admin routes check it. */
+  operator: boolean;
 }
 
 export interface AppEnv {

@@ -6,7 +6,7 @@ import { importCommand } from "./cli/import.js";
 import { listJobsCommand, showJobCommand } from "./cli/jobs.js";
 import { listSchedulesCommand, pauseScheduleCommand } from "./cli/schedules.js";
 import { serveCommand } from "./cli/serve.js";
-import { createTenantCommand } from "./cli/tenants.js";
+import { createOperatorTokenCommand, createTenantCommand } from "./cli/tenants.js";
 import { workerCommand } from "./cli/worker.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -84,10 +84,16 @@ async function main(argv: string[]): Promise<number> {
       throw new Error("usage: ledgerflow schedules ls | schedules pause NAME | schedules resume NAME");
     case "tenants":
       if (sub === "create" && arg) {
-        await withRuntime((rt) => createTenantCommand(rt, arg, values.json));
+        await withRuntime((rt) => createTenantCommand(rt, arg, values.json, values.operator));
         return 0;
       }
-      throw new Error("usage: ledgerflow tenants create NAME");
+      if (sub === "operator-token" && arg) {
+        await withRuntime((rt) => createOperatorTokenCommand(rt, arg, values.json));
+        return 0;
+      }
+      throw new Error(
+        "usage: ledgerflow tenants create NAME [--operator] | tenants operator-token TENANT_ID",
+      );
     default:
       throw new Error(`unknown command "${command}"; run ledgerflow --help`);
   }

@@ -11,7 +11,11 @@ export const USAGE = `Usage: ledgerflow <command> [options]
   jobs show ID                    one job in full
   schedules ls                    every cron schedule, with its next fire time
   schedules pause|resume NAME     pause or resume one (e.g. nightly:company-co_demo)
-  tenants create NAME             a tenant and its first API token (printed once)
+  tenants create NAME [--operator]
+                                  a tenant and its first API token (printed once); --operator:
+                                  the token may also use the operator routes (/api/admin)
+  tenants operator-token TENANT_ID
+                                  a new operator token for an existing tenant (printed once)
 
 Options: --json (machine-readable output), --help
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, JOBS_STORE, REDIS_URL, LEDGERFLOW_DEMO_TOKEN,
@@ -26,6 +30,7 @@ export function parseCli(argv: readonly string[]) {
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
       "no-worker": { type: "boolean", default: false },
+      operator: { type: "boolean", default: false },
       company: { type: "string" },
       map: { type: "string" },
       status: { type: "string" },

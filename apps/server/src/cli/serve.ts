@@ -4,6 +4,7 @@ import { createWorker, startSweeper } from "@ledgerflow/jobs";
 import { createApp } from "../app.js";
 import { type Config, ConfigError } from "../config.js";
 import { seedDemoTenant } from "../domain/demo.js";
+import { createDepthSampler } from "../domain/job-charts.js";
 import { reconcileNightlySchedules } from "../domain/nightly.js";
 import { createLogger } from "../logger.js";
 import { engineMetricsText } from "../observability/engine-metrics.js";
@@ -30,6 +31,8 @@ export async function serveCommand(
   const demo = await seedDemoTenant(runtime.db, config.demoToken);
   await ensureNightlySchedules(runtime, logger);
   const hub = createEventHub(runtime.queue);
+  const depthSampler = createDepthSampler(runtime.queue);
+  depthSampler.start();
   const { app, metrics } = createApp({
     db: runtime.db,
     queue: runtime.queue,
@@ -42,6 +45,7 @@ export async function serveCommand(
     enqueueInBooksTransaction: runtime.enqueueInBooksTransaction,
     nightly: config.nightly,
     engineMetrics: () => engineMetricsText(runtime.observability.metrics, runtime.queue, threadMetrics.read),
+    depthSampler,
   });
   const offMetrics = hub.onEvent(metrics.observeJobEvent);
 
@@ -77,6 +81,7 @@ export async function serveCommand(
         `  Ledgerflow is running at ${url}`,
         `  Sign in with the token: ${demo.token}`,
         `  Demo company: ${demo.companyId}    API docs: ${url}/docs`,
+        `  Operator view of Background jobs: ledgerflow tenants operator-token ${demo.tenantId}`,
         `  Jobs store: ${runtime.queue.store.name}, ${worker}`,
         "",
         "",
@@ -89,6 +94,7 @@ export async function serveCommand(
     const http = server as Server;
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();
+    depthSampler.stop();
     await Promise.all([stopWorker(), sweeper?.stop()]);
     // Whatever is still open now (SSE streams, slow clients) is cut so the process can end.
     http.closeAllConnections();

@@ -7,6 +7,8 @@ export interface Principal {
   tenantId: string;
   /** The credential's id (not the token): what rate limits and logs use. */
   tokenId: string;
+  /** An operator's token may also use /api/admin/… (every tenant's jobs). Absent means no. */
+  operator?: boolean;
 }
 
 /** Looks a presented bearer token up (by hash); null when it is unknown or revoked. */
@@ -38,6 +40,7 @@ export function bearerAuth(authenticate: Authenticate): MiddlewareHandler<AppEnv
     }
     c.set("tenantId", principal.tenantId);
     c.set("tokenId", principal.tokenId);
+    c.set("operator", principal.operator === true);
     await next();
   };
 }

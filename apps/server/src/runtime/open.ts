@@ -4,6 +4,7 @@ import { createQueue, type Queue } from "@ledgerflow/jobs";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { loadBookTasks } from "../domain/book-tasks.js";
+import { createBulkActionTask } from "../domain/bulk-action.js";
 import { type Authenticate, cachedAuthenticate } from "../middleware/auth.js";
 import { type EngineObservability, engineObservability } from "../observability/engine-metrics.js";
 import { type BooksTransactionEnqueue, booksTransactionEnqueue } from "./books-transaction-enqueue.js";
@@ -32,9 +33,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     await migrateToLatest(db);
     const store = await openJobStore(config);
     const observability = engineObservability();
-    const queue = createQueue({
+    // The operator's bulk retry/cancel/delete acts through this process's own queue (a worker thread's in serve).
+    const queue: Queue = createQueue({
       store,
-      tasks: loadBookTasks(db, config),
+      tasks: [...loadBookTasks(db, config), createBulkActionTask(() => queue)],
       retentionMs: config.jobRetentionMs,
       instrumentation: observability.instrumentation,
     });

@@ -42,6 +42,8 @@ export interface ApiTokensTable {
   name: string | null;
   created_at: number;
   last_used_at: number | null;
+  /** 1: an operator's token, which may also use /api/admin/… (every tenant's jobs). Migration 0005. */
+  operator: Generated<number>;
 }
 
 export interface CompaniesTable {

@@ -14,6 +14,8 @@ export interface ApiToken {
   name: string | null;
   createdAt: number;
   lastUsedAt: number | null;
+  /** May also use the operator routes (/api/admin/…): every tenant's jobs, bulk actions, task pauses. */
+  operator: boolean;
 }
 
 export function hashToken(token: string): string {
@@ -27,7 +29,7 @@ export function hashToken(token: string): string {
 export async function createApiToken(
   db: BooksDb,
   tenantId: string,
-  options: { name?: string; token?: string } = {},
+  options: { name?: string; token?: string; operator?: boolean } = {},
 ): Promise<{ token: string; record: ApiToken }> {
   const token = options.token ?? `${TOKEN_PREFIX}${randomBytes(24).toString("base64url")}`;
   if (!token.startsWith(TOKEN_PREFIX) || token.length < 16) {
@@ -40,6 +42,7 @@ export async function createApiToken(
     name: options.name ?? null,
     createdAt: Date.now(),
     lastUsedAt: null,
+    operator: options.operator ?? false,
   };
   await db
     .insertInto("api_tokens")
@@ -51,20 +54,21 @@ export async function createApiToken(
       name: record.name,
       created_at: record.createdAt,
       last_used_at: null,
+      operator: record.operator ? 1 : 0,
     })
     .execute();
   return { token, record };
 }
 
-/** The token's tenant, or null for an unknown token. Records when the token was last used. */
+/** The token's tenant (and whether it is an operator's), or null for an unknown token. Records when it was last used. */
 export async function verifyApiToken(
   db: BooksDb,
   token: string,
-): Promise<{ tenantId: string; tokenId: string } | null> {
+): Promise<{ tenantId: string; tokenId: string; operator: boolean } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const row = await db
     .selectFrom("api_tokens")
-    .select(["id", "tenant_id", "last_used_at"])
+    .select(["id", "tenant_id", "last_used_at", "operator"])
     .where("token_hash", "=", hashToken(token))
     .executeTakeFirst();
   if (!row) return null;
@@ -74,7 +78,7 @@ export async function verifyApiToken(
   if (row.last_used_at === null || now - row.last_used_at > 60_000) {
     await db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", row.id).execute();
   }
-  return { tenantId: row.tenant_id, tokenId: row.id };
+  return { tenantId: row.tenant_id, tokenId: row.id, operator: row.operator === 1 };
 }
 
 export async function findTokenByValue(db: BooksDb, token: string): Promise<{ id: string } | null> {
