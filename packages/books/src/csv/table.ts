@@ -45,6 +45,7 @@ export interface ColumnInference {
 export const ASK_BELOW = 0.6;
 // The gap in score below which two different readings of the money count as a tie.
 const TIE = 0.35;
+const MAX_AMOUNT_CANDIDATES = 12;
 
 type Hint = { role: HeaderRole; priority: number } | null;
 
@@ -77,7 +78,13 @@ export function inferColumns(
     p.filled > 0 &&
     p.amounts >= needed(p) &&
     (single || p.distinct >= 2 || p.filled <= 0.5);
-  const amountLike = profiles.filter(usable);
+  // Readings grow with the square of the candidates and each is checked against every other
+  // column: keep the likeliest dozen so a wide numeric sheet cannot stall an upload.
+  const amountLike = profiles
+    .filter(usable)
+    .sort((a, b) => b.amounts * b.filled + b.decimals - (a.amounts * a.filled + a.decimals))
+    .slice(0, MAX_AMOUNT_CANDIDATES)
+    .sort((a, b) => a.index - b.index);
   // A debit or credit column the header names may be empty in a short export (no deposits yet).
   const emptyHalves = profiles.filter(
     (p) => p.filled === 0 && (hints[p.index]?.role === "debit" || hints[p.index]?.role === "credit"),
