@@ -14,7 +14,9 @@ export async function createTenantCommand(
   const tenant = await createTenant(runtime.db, { name });
   const { token } = await createApiToken(runtime.db, tenant.id, { name: "cli", operator });
   if (json)
-    process.stdout.write(`${JSON.stringify({ tenant_id: tenant.id, name: tenant.name, token, operator })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ tenant_id: tenant.id, name: tenant.name, token, ...(operator ? { operator } : {}) })}\n`,
+    );
   else
     process.stdout.write(
       `Tenant ${tenant.name} (${tenant.id}) created.\n${operator ? "Operator token" : "Token"} (shown once): ${token}\n`,
