@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `npm start`: builds the web app when its build is missing or older than its sources, then runs
-// `ledgerflow serve` (API + worker + sweeper on SQLite in ./data) in this process, so SIGTERM
-// reaches the server directly. Extra arguments are passed on: `npm start -- --no-worker`.
-import { spawnSync } from "node:child_process";
+// `npm start`: compiles the packages and the server to dist/ when they are missing or older than their
+// sources (tsc -b, scripts/build.mjs), builds the web app the same way, then runs the compiled
+// `ledgerflow serve` (API + worker + sweeper on SQLite in ./data) in this process, so SIGTERM reaches
+// the server directly. Extra arguments are passed on: `npm start -- --no-worker`.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildForRun } from "./build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const web = path.join(root, "apps/web");
@@ -41,8 +43,36 @@ function buildWebIfNeeded() {
   }
 }
 
-if (process.env.LEDGERFLOW_SKIP_WEB_BUILD !== "1") buildWebIfNeeded();
-process.argv.splice(2, process.argv.length, "serve", ...process.argv.slice(2));
-const { register } = await import("tsx/esm/api");
-register();
-await import(path.join(root, "apps/server/src/main.ts"));
+const SOURCE_FLAG = "--conditions=@ledgerflow/source";
+
+/**
+ * Started with the workspace's source condition on (from a test's environment), the compiled server
+ * would import the packages' .ts sources: run again without it, passing signals and the exit on.
+ */
+function rerunWithoutSourceCondition() {
+  const nodeOptions = (process.env.NODE_OPTIONS ?? "").split(/\s+/).filter((o) => o !== SOURCE_FLAG);
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv.filter((a) => a !== SOURCE_FLAG), ...process.argv.slice(1)],
+    {
+      stdio: "inherit",
+      env: { ...process.env, NODE_OPTIONS: nodeOptions.join(" ") },
+    },
+  );
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    } else process.exit(code ?? 1);
+  });
+}
+
+if (import.meta.resolve("@ledgerflow/jobs").endsWith(".ts")) {
+  rerunWithoutSourceCondition();
+} else {
+  buildForRun();
+  if (process.env.LEDGERFLOW_SKIP_WEB_BUILD !== "1") buildWebIfNeeded();
+  process.argv.splice(2, process.argv.length, "serve", ...process.argv.slice(2));
+  await import(path.join(root, "apps/server/dist/main.js"));
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, then every Vitest project in one run.
-// Ends with the plain line "N passed, N failed" that CI reads; typecheck and lint count as one check each.
+// `npm test`: typecheck, lint, build and the package checks, then every Vitest project in one run.
+// Ends with the plain line "N passed, N failed" that CI reads; typecheck, lint, build, publint and attw
+// count as one check each.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 
@@ -25,6 +26,10 @@ const onlyTests = process.argv.includes("--tests-only");
 if (!onlyTests) {
   check("typecheck", "npx", ["tsc", "-p", "tsconfig.json"]);
   check("lint", "npx", ["biome", "check", "."]);
+  // The published packages (docs/publishing.md): dist/ builds (incremental), then publint and attw on it.
+  check("build", "node", ["scripts/build.mjs"]);
+  check("publint", "node", ["scripts/check-packages.mjs", "publint"]);
+  check("attw", "node", ["scripts/check-packages.mjs", "attw"]);
 }
 
 const out = ".vitest-results.json";

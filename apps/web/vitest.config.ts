@@ -1,6 +1,9 @@
 import { defineProject } from "vitest/config";
+import { sourceResolve } from "../../scripts/source-condition.mjs";
 
 export default defineProject({
+  // Workspace packages resolve to their TypeScript sources (docs/publishing.md).
+  ...sourceResolve(),
   test: {
     name: "web",
     environment: "jsdom",
