@@ -1,26 +1,23 @@
 /** The streaming importer: bytes in, parsed rows and row errors out, in file order. */
 import type { DecimalSeparator } from "../money.js";
 import { inferDecimalSeparator } from "./amounts.js";
-import { closingBalance, MIN_BALANCE_STEPS } from "./balance.js";
 import { BatchReader } from "./batches.js";
 import { detectMapping } from "./columns.js";
-import { toIsoDate } from "./dates.js";
 import { rejectBinaryText } from "./file-kind.js";
 import { RowFinalizer } from "./finalize.js";
-import { type FoundTable, findTable } from "./header.js";
+import { findTable } from "./header.js";
 import { plausibleWindow } from "./profile.js";
 import { type CsvRecord, type Line, RecordAssembler } from "./records.js";
+import { fileBalance, inferenceInfo } from "./report.js";
 import { RowReader } from "./rows.js";
-import { type BalancePoint, RowSequencer } from "./sequence.js";
+import { RowSequencer } from "./sequence.js";
 import { shapeFingerprint } from "./shape.js";
 import { sniffDelimiter } from "./sniff.js";
 import { type CsvSource, openText, splitLines, type TextSource } from "./source.js";
-import { ASK_BELOW } from "./table.js";
 import type {
   BalanceSummary,
   CsvFileInfo,
   DateOrder,
-  InferenceInfo,
   ParseCsvOptions,
   ParsedRow,
   RowError,
@@ -220,66 +217,4 @@ async function* assembleLines(
     yield records;
   }
   yield assembler.end();
-}
-
-/** The balance after the newest row: by the verified layout, else by the rows' dates. */
-function fileBalance(
-  table: FoundTable,
-  reader: RowReader,
-  sequencer: RowSequencer,
-  order: DateOrder,
-): BalanceSummary | null {
-  const column = table.mapping.balance;
-  const read = (p: BalancePoint | null) => {
-    const balance = p ? reader.balanceCents(p.balanceText) : null;
-    return p && balance !== null ? { amount: p.amount, balance, row: p.row } : null;
-  };
-  const first = read(sequencer.firstBalance);
-  const last = read(sequencer.lastBalance);
-  if (column === null || !first || !last) return null;
-  const check = table.inference?.reading.check ?? null;
-  const verified = table.inference?.reading.verified ?? false;
-  if (verified && check) {
-    return {
-      column: reader.columnName(column),
-      closingCents: closingBalance(check.layout, first, last),
-      verified,
-    };
-  }
-  const iso = (p: { row: BalancePoint["row"] }) => {
-    const date = toIsoDate(p.row.date, order);
-    return typeof date === "string" ? date : "";
-  };
-  const newest = iso(first) > iso(last) ? first : last;
-  return { column: reader.columnName(column), closingCents: newest.balance, verified: false };
-}
-
-function inferenceInfo(table: FoundTable, headers: string[]): InferenceInfo | null {
-  const inference = table.inference;
-  if (!inference) return null;
-  const name = (c: number) => (headers[c]?.trim() ? `"${headers[c]!.trim()}"` : `column ${c + 1}`);
-  const reasons = [...inference.reasons];
-  const check = inference.reading.check;
-  if (
-    inference.mapping.balance !== null &&
-    !inference.reading.verified &&
-    check &&
-    check.steps >= MIN_BALANCE_STEPS
-  ) {
-    const { matching, steps } = check;
-    reasons.push(
-      `The balance in ${name(inference.mapping.balance)} adds up on ${matching} of ${steps} rows only.`,
-    );
-  }
-  return {
-    confidence: inference.confidence,
-    needsMapping: inference.confidence < ASK_BELOW,
-    reasons,
-    label: inference.reading.label,
-    balanceVerified: inference.reading.verified,
-    alternatives: inference.alternatives.map((r) => ({
-      mapping: { ...table.mapping, amount: r.amount, debit: r.debit, credit: r.credit, marker: r.marker },
-      label: r.label,
-    })),
-  };
 }
