@@ -67,8 +67,7 @@ describe("the ledgerflow CLI", () => {
       "--map",
       "date=0,description=1,debit=3,credit=2",
     );
-    expect(mapped.stderr).toBe("");
-    expect(mapped.code).toBe(0);
+    expect(mapped.code, mapped.stderr).toBe(0);
     expect(mapped.stdout).toMatch(/Done: parsed 3, inserted 3, duplicates 0/);
     expect(mapped.stdout).toContain("Sum of the file's transactions: -1,396.50");
 
