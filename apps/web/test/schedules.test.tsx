@@ -107,8 +107,8 @@ describe("schedule wording", () => {
   });
 
   it("gives fire times in the schedule's own time zone, and how far they are", () => {
-    expect(formatFireTime("2026-03-02T02:00:00.000Z", "Europe/Paris")).toBe("Mon 2 Mar, 03:00");
-    expect(formatFireTime("2026-03-02T02:00:00.000Z", "UTC")).toBe("Mon 2 Mar, 02:00");
+    expect(formatFireTime("2026-03-02T02:00:00.000Z", "Europe/Paris")).toBe("Mon 2 Mar, 03:00 CET");
+    expect(formatFireTime("2026-03-02T02:00:00.000Z", "UTC")).toBe("Mon 2 Mar, 02:00 UTC");
     const now = Date.parse("2026-03-01T12:00:00.000Z");
     expect(relativeTime("2026-03-01T12:00:20.000Z", now)).toBe("in less than a minute");
     expect(relativeTime("2026-03-01T12:42:00.000Z", now)).toBe("in 42 min");

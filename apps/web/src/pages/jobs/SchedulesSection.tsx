@@ -97,7 +97,12 @@ export function SchedulesSection() {
                 <td>
                   <div className="cell-main">{describeCron(s.cron) ?? <code>{s.cron}</code>}</div>
                   <div className="cell-sub">
-                    {describeCron(s.cron) && <code>{s.cron}</code>} {s.timezone}
+                    {describeCron(s.cron) && (
+                      <>
+                        <code>{s.cron}</code> ·{" "}
+                      </>
+                    )}
+                    {s.timezone}
                   </div>
                 </td>
                 <FireTimeCell

@@ -18,7 +18,7 @@ export function describeCron(cron: string): string | null {
   return null;
 }
 
-/** "Wed 3 Dec, 03:00" in the schedule's time zone. */
+/** "Wed 3 Dec, 03:00 CET" in the schedule's time zone, named, since two rows may be in two zones. */
 export function formatFireTime(iso: string, timeZone: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return "—";
@@ -30,6 +30,7 @@ export function formatFireTime(iso: string, timeZone: string): string {
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",
+    timeZoneName: "short",
   });
 }
 
