@@ -1,4 +1,4 @@
-import { createCompany } from "@ledgerflow/books";
+import { createApiToken, createCompany } from "@ledgerflow/books";
 import { type Clock, createQueue, fireDueSchedules } from "@ledgerflow/jobs";
 import { createMemoryStore } from "@ledgerflow/jobs/memory";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -155,6 +155,46 @@ describe("GET /api/schedules and pause/resume", () => {
         "/api/schedules/{name}/resume",
       ]),
     );
+  });
+});
+
+describe("an operator's view of every tenant's schedules", () => {
+  beforeEach(async () => {
+    await reconcileNightlySchedules(server.db, server.queue, NIGHTLY);
+  });
+  const operator = async (): Promise<TestTenant> => {
+    const { token } = await createApiToken(server.db, server.a.tenantId, { name: "ops", operator: true });
+    return { ...server.a, token };
+  };
+
+  it("is refused (403) to a token that is not an operator's, for listing and for pausing", async () => {
+    expect((await server.call(server.a, "/api/admin/schedules")).status).toBe(403);
+    const theirs = encodeURIComponent(nightlyScheduleName(server.b.companyId));
+    const res = await server.call(server.a, `/api/admin/schedules/${theirs}/pause`, { method: "POST" });
+    expect(res.status).toBe(403);
+    expect((await schedulesOf(server.b))[0]?.paused).toBe(false);
+  });
+
+  it("lists every tenant's with its tenant, and pauses and resumes another tenant's", async () => {
+    const ops = await operator();
+    const all = (await (await server.call(ops, "/api/admin/schedules")).json()) as {
+      schedules: { name: string; tenant_id: string }[];
+    };
+    expect(all.schedules.map((s) => [s.name, s.tenant_id]).sort()).toEqual(
+      [
+        [nightlyScheduleName(server.a.companyId), server.a.tenantId],
+        [nightlyScheduleName(server.b.companyId), server.b.tenantId],
+      ].sort(),
+    );
+    const theirs = encodeURIComponent(nightlyScheduleName(server.b.companyId));
+    const paused = await server.call(ops, `/api/admin/schedules/${theirs}/pause`, { method: "POST" });
+    expect(paused.status).toBe(200);
+    expect(await paused.json()).toMatchObject({ tenant_id: server.b.tenantId, paused: true });
+    expect((await schedulesOf(server.b))[0]?.paused).toBe(true);
+    await server.call(ops, `/api/admin/schedules/${theirs}/resume`, { method: "POST" });
+    expect((await schedulesOf(server.b))[0]?.paused).toBe(false);
+    const unknown = await server.call(ops, "/api/admin/schedules/nope/pause", { method: "POST" });
+    expect(unknown.status).toBe(404);
   });
 });
 

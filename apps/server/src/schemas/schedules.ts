@@ -20,6 +20,12 @@ export const ScheduleSchema = z
 
 export const ScheduleListSchema = z.object({ schedules: z.array(ScheduleSchema) }).openapi("ScheduleList");
 
+/** What an operator sees: any tenant's schedule, with its tenant. */
+export const AdminScheduleSchema = ScheduleSchema.extend({ tenant_id: z.string() }).openapi("AdminSchedule");
+export const AdminScheduleListSchema = z
+  .object({ schedules: z.array(AdminScheduleSchema) })
+  .openapi("AdminScheduleList");
+
 export const ScheduleNameParams = z.object({
   name: z
     .string()
@@ -30,3 +36,4 @@ export const ScheduleNameParams = z.object({
 
 export type Schedule = z.infer<typeof ScheduleSchema>;
 export type ScheduleList = z.infer<typeof ScheduleListSchema>;
+export type AdminSchedule = z.infer<typeof AdminScheduleSchema>;
