@@ -5,3 +5,4 @@ export declare function sourceResolve(): {
   resolve: { conditions: string[] };
   ssr: { resolve: { conditions: string[] } };
 };
+export declare function viteSourceResolve(): { resolve: { conditions: string[] } };

@@ -21,14 +21,18 @@ export function withoutSourceCondition(nodeOptions = "") {
 }
 
 /**
- * Vite / Vitest resolve options that pick the sources, in the browser-like (client) and the Node
- * (ssr) environments. Also sets NODE_OPTIONS in this process, so Vitest's workers and the processes
- * tests spawn (`node --import tsx fixture.ts`, the `ledgerflow` bin) resolve the sources too.
+ * Vitest resolve options that pick the sources, otherwise Vitest's own defaults (Vite's server
+ * conditions without "module", for node and jsdom projects alike). Also sets NODE_OPTIONS in this
+ * process, so Vitest's workers and the processes tests spawn (`node --import tsx fixture.ts`, the
+ * `ledgerflow` bin) resolve the sources too.
  */
 export function sourceResolve() {
   process.env.NODE_OPTIONS = withSourceCondition(process.env.NODE_OPTIONS);
-  return {
-    resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
-    ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
-  };
+  const conditions = [SOURCE_CONDITION, ...defaultServerConditions.filter((c) => c !== "module")];
+  return { resolve: { conditions }, ssr: { resolve: { conditions } } };
+}
+
+/** Vite (the web app's dev server and build): the sources, then Vite's browser conditions. */
+export function viteSourceResolve() {
+  return { resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] } };
 }

@@ -47,7 +47,10 @@ const SOURCE_FLAG = "--conditions=@ledgerflow/source";
 
 /**
  * Started with the workspace's source condition on (from a test's environment), the compiled server
- * would import the packages' .ts sources: run again without it, passing signals and the exit on.
+ * would import the packages' .ts sources: run again without it. The copy gets its own process group,
+ * so a signal sent to this group reaches the server once (from here), not twice — a second SIGTERM
+ * makes it exit without waiting for running jobs. If this process dies, the IPC channel closes and
+ * the copy shuts down as on SIGTERM.
  */
 function rerunWithoutSourceCondition() {
   const nodeOptions = (process.env.NODE_OPTIONS ?? "").split(/\s+/).filter((o) => o !== SOURCE_FLAG);
@@ -55,7 +58,8 @@ function rerunWithoutSourceCondition() {
     process.execPath,
     [...process.execArgv.filter((a) => a !== SOURCE_FLAG), ...process.argv.slice(1)],
     {
-      stdio: "inherit",
+      stdio: ["inherit", "inherit", "inherit", "ipc"],
+      detached: true,
       env: { ...process.env, NODE_OPTIONS: nodeOptions.join(" ") },
     },
   );
@@ -71,6 +75,11 @@ function rerunWithoutSourceCondition() {
 if (import.meta.resolve("@ledgerflow/jobs").endsWith(".ts")) {
   rerunWithoutSourceCondition();
 } else {
+  if (process.channel) {
+    // Run again by rerunWithoutSourceCondition: stop when the process that started this one is gone.
+    process.channel.unref();
+    process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+  }
   buildForRun();
   if (process.env.LEDGERFLOW_SKIP_WEB_BUILD !== "1") buildWebIfNeeded();
   process.argv.splice(2, process.argv.length, "serve", ...process.argv.slice(2));
