@@ -137,6 +137,24 @@ describe("the running-balance check", () => {
   });
 });
 
+describe("day/month order without a day above 12", () => {
+  it("is settled when only one order runs the dates in sequence, and asked when both do", async () => {
+    const sorted = "Date,Description,Amount\n01/02/2024,A,-1.00\n01/05/2024,B,-2.00\n02/03/2024,C,3.00\n";
+    expect((await inspectCsv(sorted)).inference?.needsMapping).toBe(false);
+    expect((await parseBankCsv(sorted)).rows.map((r) => r.date)).toEqual([
+      "2024-01-02",
+      "2024-01-05",
+      "2024-02-03",
+    ]);
+    const both = "Date,Description,Amount\n01/02/2024,A,-1.00\n01/05/2024,B,-2.00\n01/09/2024,C,3.00\n";
+    const asked = await inspectCsv(both);
+    expect(asked.inference?.needsMapping).toBe(true);
+    expect(asked.inference?.reasons).toEqual([
+      'No date in "Date" has a day above 12, so day/month and month/day orders both fit.',
+    ]);
+  });
+});
+
 describe("plausible dates", () => {
   it("reports a booking date outside 1970 to a year from now as a row error, and imports the rest", async () => {
     const text =

@@ -9,7 +9,7 @@
  */
 import type { DecimalSeparator } from "../money.js";
 import { classifyHeader } from "./columns.js";
-import { orderEvidence, readDate, toIsoDate } from "./dates.js";
+import { type DateToken, orderEvidence, readDate, toIsoDate } from "./dates.js";
 import type { HeaderRole } from "./lexicon.js";
 import { type ColumnProfile, type DateWindow, profileColumns } from "./profile.js";
 import {
@@ -200,12 +200,28 @@ function dateDirection(rows: ReadonlyArray<ReadonlyArray<string>>, date: number)
 
 /** A date with a day above 12, a dotted date, or an unambiguous spelling settles the order. */
 function dateOrderSettled(rows: ReadonlyArray<ReadonlyArray<string>>, date: number): boolean {
-  let numeric = false;
+  const tokens: DateToken[] = [];
   for (const row of rows) {
     const token = readDate((row[date] ?? "").trim());
     if (token === null) continue;
     if (token.kind !== "numeric" || token.dotted || orderEvidence(token) !== null) return true;
-    numeric = true;
+    tokens.push(token);
   }
-  return !numeric;
+  // Exports are sorted: when one order runs the dates in sequence and the other does not, it decides
+  // (as the finalizer will); a tie leaves day/month open.
+  return tokens.length === 0 || disorder(tokens, "DMY") !== disorder(tokens, "MDY");
+}
+
+function disorder(tokens: DateToken[], order: "DMY" | "MDY"): number {
+  let up = 0;
+  let down = 0;
+  let previous: string | null = null;
+  for (const token of tokens) {
+    const iso = toIsoDate(token, order);
+    if (typeof iso !== "string") return Number.POSITIVE_INFINITY;
+    if (previous !== null && iso > previous) up++;
+    if (previous !== null && iso < previous) down++;
+    previous = iso;
+  }
+  return Math.min(up, down);
 }
