@@ -179,11 +179,13 @@ describe("book tasks under the engine's limits", () => {
       { tenantId: a.tenantId },
     );
     // The 429 ends A's first attempt: back to pending, with the provider's wait as its delay.
-    const retrying = await waitForJob(queue, {
-      tenantId: a.tenantId,
-      jobId: first.job.id,
-      status: "pending",
-    });
+    await expect
+      .poll(async () => {
+        const job = await queue.get(a.tenantId, first.job.id);
+        return job.status === "pending" && job.attempts === 1;
+      })
+      .toBe(true);
+    const retrying = await queue.get(a.tenantId, first.job.id);
     const limitedAt = server.requests[0]!.startedAt;
     expect(retrying.attempts).toBe(1);
     expect(retrying.runAt - limitedAt).toBeGreaterThanOrEqual(waitMs - 100);
