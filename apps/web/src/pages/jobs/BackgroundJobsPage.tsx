@@ -8,6 +8,7 @@ import { useVisibleInterval } from "../../app/use-visible-interval.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { Tabs } from "../../components/Tabs.js";
 import { JobDetail } from "./JobDetail.js";
+import { OperatorDashboard, useIsOperator } from "./OperatorDashboard.js";
 import { SchedulesSection } from "./SchedulesSection.js";
 
 type Tab = "all" | JobStatus;
@@ -31,6 +32,8 @@ export function BackgroundJobsPage({ jobId }: { jobId: string | null }) {
     ? (search.get("status") as Tab)
     : "all";
   const [detailVersion, setDetailVersion] = useState(0);
+  const isOperator = useIsOperator();
+  const operatorView = isOperator && search.get("view") === "operator";
   const list = useResource(`jobs:${tab}`, () => api.jobs(tab === "all" ? null : tab));
   const [more, setMore] = useState<{ tab: Tab; jobs: WireJob[]; cursor: string | null } | null>(null);
 
@@ -66,6 +69,68 @@ export function BackgroundJobsPage({ jobId }: { jobId: string | null }) {
         title="Background jobs"
         intro="Imports and categorizations run here. Updates arrive live; they pause while this tab is in the background."
       />
+      {isOperator && (
+        <div className="toolbar">
+          <Tabs
+            label="Whose jobs"
+            items={[
+              { key: "mine", label: "This tenant" },
+              { key: "operator", label: "Every tenant (operator)" },
+            ]}
+            current={operatorView ? "operator" : "mine"}
+            onChange={(key) =>
+              navigate(`/dashboard/background-jobs${key === "operator" ? "?view=operator" : ""}`)
+            }
+          />
+        </div>
+      )}
+      {operatorView ? (
+        <OperatorDashboard />
+      ) : (
+        <TenantJobs
+          tab={tab}
+          tabs={tabs}
+          jobs={jobs}
+          jobId={jobId}
+          cursor={cursor}
+          list={list}
+          open={open}
+          loadMore={loadMore}
+          detailVersion={detailVersion}
+          setDetailVersion={setDetailVersion}
+        />
+      )}
+      <SchedulesSection />
+    </section>
+  );
+}
+
+/** The tenant's own jobs by state, and one job in detail (what every signed-in user sees). */
+function TenantJobs({
+  tab,
+  tabs,
+  jobs,
+  jobId,
+  cursor,
+  list,
+  open,
+  loadMore,
+  detailVersion,
+  setDetailVersion,
+}: {
+  tab: Tab;
+  tabs: { key: Tab; label: string; count: number | undefined }[];
+  jobs: WireJob[];
+  jobId: string | null;
+  cursor: string | null;
+  list: { error: Error | null; loading: boolean; reload: () => Promise<void> };
+  open: (id: string | null) => void;
+  loadMore: () => Promise<void>;
+  detailVersion: number;
+  setDetailVersion: (update: (v: number) => number) => void;
+}) {
+  return (
+    <>
       <div className="toolbar">
         <Tabs
           label="Job state"
@@ -113,7 +178,6 @@ export function BackgroundJobsPage({ jobId }: { jobId: string | null }) {
           />
         )}
       </div>
-      <SchedulesSection />
-    </section>
+    </>
   );
 }

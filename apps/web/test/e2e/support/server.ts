@@ -11,6 +11,8 @@ export interface RunningServer {
   companyId: string;
   /** A second tenant with its own token, for isolation checks. */
   createTenant(name: string): { tenantId: string; token: string };
+  /** A new operator token for a tenant (`ledgerflow tenants operator-token`). */
+  createOperatorToken(tenantId: string): string;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,15 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
         token: string;
       };
       return { tenantId: info.tenant_id, token: info.token };
+    },
+    createOperatorToken(tenantId) {
+      const out = spawnSync(process.execPath, [cli, "tenants", "operator-token", tenantId, "--json"], {
+        cwd: repoRoot,
+        env,
+        encoding: "utf8",
+      });
+      if (out.status !== 0) throw new Error(`tenants operator-token failed: ${out.stderr}`);
+      return (JSON.parse(out.stdout.trim().split("\n").at(-1) ?? "{}") as { token: string }).token;
     },
     async stop() {
       await stopChild(child);
