@@ -1,25 +1,16 @@
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import { App } from "../src/app/App.js";
 import { navigate } from "../src/app/router.js";
 import { useVisibleInterval } from "../src/app/use-visible-interval.js";
-import { type FakeApi, installFakeApi, job, transaction, withCompany } from "./support/fake-api.js";
+import { job, signedInWithFakeApi, transaction, withCompany } from "./support/fake-api.js";
 
-let api: FakeApi;
-beforeEach(() => {
-  window.localStorage.clear();
-  window.localStorage.setItem("ledgerflow.token", "lf_test_token_123456");
-  api = installFakeApi();
-});
-afterEach(() => {
-  cleanup();
-  api.restore();
-});
+const fakeApi = signedInWithFakeApi();
 
 describe("CSV upload", () => {
   it("sends a dropped file as multipart with the company, then follows the import job", async () => {
     const sent = { form: new FormData() };
-    withCompany(api)
+    withCompany(fakeApi())
       .on("GET", "/api/transactions", () => ({ transactions: [transaction()], next_cursor: null }))
       .on("POST", "/api/jobs/upload-and-categorize", ({ body }) => {
         sent.form = body as FormData;
@@ -45,7 +36,7 @@ describe("CSV upload", () => {
   });
 
   it("shows the server's reason when it refuses the file", async () => {
-    withCompany(api)
+    withCompany(fakeApi())
       .on("GET", "/api/transactions", () => ({ transactions: [], next_cursor: null }))
       .on("POST", "/api/jobs/upload-and-categorize", () =>
         Response.json(
@@ -78,7 +69,7 @@ describe("rules page", () => {
 
   it("lists rules in priority order, reorders, creates and deletes after confirmation", async () => {
     let rules = [rule("r_2", "Shell fuel", 2), rule("r_1", "REWE groceries", 1)];
-    withCompany(api)
+    withCompany(fakeApi())
       .on("GET", "/api/companies/co_1/rules", () => ({ rules }))
       .on("PUT", "/api/companies/co_1/rules/order", ({ body }) => {
         const ids = (body as { rule_ids: string[] }).rule_ids;
@@ -102,7 +93,7 @@ describe("rules page", () => {
 
     fireEvent.click(screen.getByRole("button", { name: "Move Shell fuel up" }));
     await waitFor(async () => expect(await names()).toEqual(["Shell fuel", "REWE groceries"]));
-    expect(api.calls.find((c) => c.method === "PUT")?.body).toEqual({ rule_ids: ["r_2", "r_1"] });
+    expect(fakeApi().calls.find((c) => c.method === "PUT")?.body).toEqual({ rule_ids: ["r_2", "r_1"] });
 
     fireEvent.click(screen.getByRole("button", { name: "New rule" }));
     const form = screen.getByRole("form", { name: "New rule" });
@@ -111,7 +102,7 @@ describe("rules page", () => {
     fireEvent.change(within(form).getByLabelText("Text"), { target: { value: "NETFLIX" } });
     fireEvent.click(within(form).getByRole("button", { name: "Save rule" }));
     await waitFor(() => expect(screen.queryByRole("form")).toBeNull());
-    expect(api.calls.find((c) => c.method === "POST")?.body).toEqual({
+    expect(fakeApi().calls.find((c) => c.method === "POST")?.body).toEqual({
       name: "Netflix",
       account_id: "acc_food",
       enabled: true,

@@ -3,6 +3,7 @@ import { type Schedule, schedulesApi } from "../../api/schedules.js";
 import { useCompany } from "../../app/company.js";
 import { useResource } from "../../app/use-resource.js";
 import { useVisibleInterval } from "../../app/use-visible-interval.js";
+import { PauseButton, PausedPill } from "../../components/PauseToggle.js";
 import { TableHead } from "../../components/TableHead.js";
 import { describeCron, formatFireTime, relativeTime } from "./schedule-format.js";
 import "./schedules.css";
@@ -113,20 +114,15 @@ export function SchedulesSection() {
                 />
                 <FireTimeCell iso={s.last_fire_at} timeZone={s.timezone} now={now} none="Never" />
                 <td>
-                  <span className="status-pill" data-schedule-state={s.paused ? "paused" : "active"}>
-                    {s.paused ? "Paused" : "Active"}
-                  </span>
+                  <PausedPill paused={s.paused} />
                 </td>
                 <td>
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={`${s.paused ? "Resume" : "Pause"} ${title(s)}`}
-                    aria-disabled={busy === s.name || undefined}
-                    onClick={() => void toggle(s)}
-                  >
-                    {busy === s.name ? "Saving…" : s.paused ? "Resume" : "Pause"}
-                  </button>
+                  <PauseButton
+                    paused={s.paused}
+                    busy={busy === s.name}
+                    what={title(s)}
+                    onToggle={() => void toggle(s)}
+                  />
                 </td>
               </tr>
             ))}
