@@ -34,8 +34,7 @@ describeEachDialect("book tasks", (ctx) => {
       companyId,
       rows: Array.from({ length: n }, (_, i) => ({
         date: `2025-01-${String((i % 28) + 1).padStart(2, "0")}`,
-        description:
-          i % 3 === 0 ? `GUSTO PAYROLL ${i}` : i % 3 === 1 ? `STRIPE TRANSFER ${i}` : `XQJ ${i}`,
+        description: i % 3 === 0 ? `GUSTO PAYROLL ${i}` : i % 3 === 1 ? `STRIPE TRANSFER ${i}` : `XQJ ${i}`,
         amountCents: i % 3 === 1 ? 10_000 + i : -(1_000 + i),
         fingerprint: `fp${i}`,
       })),

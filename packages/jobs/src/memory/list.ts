@@ -79,7 +79,7 @@ export function listJobs(jobs: Iterable<StoredJob>, query: ListQuery): ListPage 
 function matchesSearch(job: StoredJob, search: string): boolean {
   if (job.id.toLowerCase() === search) return true;
   if (JSON.stringify(job.input).toLowerCase().includes(search)) return true;
-  return job.error !== null && job.error.message.toLowerCase().includes(search);
+  return job.error?.message.toLowerCase().includes(search) === true;
 }
 
 /** Pending (due or not), due and running jobs per type, across tenants. */
