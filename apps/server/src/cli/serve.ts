@@ -111,11 +111,11 @@ type Runtime = Awaited<ReturnType<typeof openRuntime>>;
 async function ensureNightlySchedules(runtime: Runtime, logger: ReturnType<typeof createLogger>) {
   try {
     const outcome = await reconcileNightlySchedules(runtime.db, runtime.queue, runtime.config.nightly);
-    if (outcome.created + outcome.updated + outcome.removed > 0) logger.info(outcome, "nightly schedules");
+    if (outcome.created + outcome.updated + outcome.removed > 0) logger.debug(outcome, "nightly schedules");
   } catch (error) {
     if (error instanceof TypeError) {
       await runtime.close();
-      throw new ConfigError(`Invalid configuration: NIGHTLY_CRON or NIGHTLY_TIMEZONE: ${error.message}`);
+      throw new ConfigError(`Invalid configuration: NIGHTLY_CRON: ${error.message}`);
     }
     throw error;
   }
