@@ -3,7 +3,7 @@
  * (no-op, progress, retried, concurrency- and rate-limited) at `rate` jobs/s on each store, each in
  * its own process; RSS, heap and open handles every minute; at the end the growth after warm-up and
  * an SVG plot of RSS over time (docs/img/soak-rss-<stores>.svg). Goal: RSS < 10 % growth after warm-up (minute
- * 2 on), no growing handle count.
+ * 5 on), no growing handle count.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -32,6 +32,7 @@ if (!(minutes >= 2)) {
   console.error("--minutes must be at least 2 (minute 1 is warm-up).");
   process.exit(2);
 }
+const WARM_UP_MINUTES = 5;
 const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
@@ -93,11 +94,13 @@ console.log(
 const results = await Promise.all(stores.map(async (store) => [store, await run(store)] as const));
 const series = Object.fromEntries(results);
 console.log(
-  "\n| store | RSS min 2 (MB) | RSS end (MB) | growth after warm-up | heap end (MB) | handles min 2 → end | jobs done | failed |",
+  "\n| store | RSS after warm-up (MB) | RSS end (MB) | growth after warm-up | heap end (MB) | handles after warm-up → end | jobs done | failed |",
 );
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
 for (const [store, samples] of results) {
-  const warm = samples.find((s) => s.minute === 2) ?? samples[0];
+  // Warm-up: the jobs table and the SQLite page cache grow until the 2-minute retention and the
+  // sweeper balance the enqueues, about 5 minutes in; growth is measured from there.
+  const warm = samples.find((s) => s.minute === Math.min(WARM_UP_MINUTES, minutes - 1)) ?? samples[0];
   const end = samples[samples.length - 1];
   if (warm === undefined || end === undefined) continue;
   const growth = ((end.rss - warm.rss) / warm.rss) * 100;
