@@ -166,6 +166,10 @@ suite(suiteName, () => {
       .getByRole("status")
       .filter({ hasText: /^Replayed job_/ })
       .waitFor();
+    // The replay is a second job of the same company in the other tenant; the list refreshes itself.
+    await expect.poll(() => page.getByText("2 matching · 0 selected").count(), { timeout: 20_000 }).toBe(1);
+    await table.getByRole("row").nth(2).waitFor();
+    await page.getByRole("button", { name: /^Dismiss Bulk/ }).click();
     await screenshot(page, "operator-03-search-and-replay");
 
     // Resume the task again.

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { adminApi, type JobCharts as ChartData } from "../../api/admin.js";
@@ -73,7 +73,10 @@ function Chart({
             stroke: s.color,
             width: bars ? 1 : 2,
             spanGaps: false,
-            ...(bars ? { fill: s.color, paths: BARS, points: { show: false } } : {}),
+            // Points too: a rate that exists in one bucket only would otherwise draw nothing.
+            ...(bars
+              ? { fill: s.color, paths: BARS, points: { show: false } }
+              : { points: { show: true, size: 5 } }),
           })),
         ],
       },
@@ -95,6 +98,18 @@ function Legend({ series }: { series: Series[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A chart with its caption, legend and the same facts as text (what a screen reader reads). */
+function ChartFigure(props: { caption: string; series: Series[]; summary: string; children: ReactNode }) {
+  return (
+    <figure className="chart card">
+      <figcaption>{props.caption}</figcaption>
+      {props.children}
+      <Legend series={props.series} />
+      <p className="small muted">{props.summary}</p>
+    </figure>
   );
 }
 
@@ -175,20 +190,17 @@ export function JobCharts() {
         <p className="muted">Loading charts…</p>
       ) : (
         <div className="operator-charts__grid">
-          <figure className="chart card">
-            <figcaption>Jobs finished per {window === "hour" ? "minute" : "15 minutes"}</figcaption>
+          <ChartFigure
+            caption={`Jobs finished per ${window === "hour" ? "minute" : "15 minutes"}`}
+            series={throughput}
+            summary={text.throughput}
+          >
             <Chart times={bucketTimes} series={throughput} yLabel="jobs" bars />
-            <Legend series={throughput} />
-            <p className="small muted">{text.throughput}</p>
-          </figure>
-          <figure className="chart card">
-            <figcaption>Failure rate</figcaption>
+          </ChartFigure>
+          <ChartFigure caption="Failure rate" series={failure} summary={text.failure}>
             <Chart times={bucketTimes} series={failure} yLabel="failed" percent />
-            <Legend series={failure} />
-            <p className="small muted">{text.failure}</p>
-          </figure>
-          <figure className="chart card">
-            <figcaption>Queue depth</figcaption>
+          </ChartFigure>
+          <ChartFigure caption="Queue depth" series={depth} summary={text.depth}>
             {depthTimes.length > 1 ? (
               <Chart times={depthTimes} series={depth} yLabel="jobs" />
             ) : (
@@ -196,9 +208,7 @@ export function JobCharts() {
                 One sample so far: the chart fills in as this server samples.
               </p>
             )}
-            <Legend series={depth} />
-            <p className="small muted">{text.depth}</p>
-          </figure>
+          </ChartFigure>
         </div>
       )}
     </section>

@@ -2,11 +2,18 @@ import { formatTimestamp, JobProgress, type JobStatus, jobTypeLabel } from "@led
 import { type FormEvent, useId, useState } from "react";
 import { type AdminJob, adminApi, type BulkAction, type JobFilters, NO_FILTERS } from "../../api/admin.js";
 import { useResource } from "../../app/use-resource.js";
+import { useVisibleInterval } from "../../app/use-visible-interval.js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.js";
 
 const STATUSES: JobStatus[] = ["pending", "running", "complete", "failed", "cancelled"];
+const TIME_FIELDS = [
+  { name: "created_from", label: "Created from" },
+  { name: "created_to", label: "Created before" },
+] as const;
 const TERMINAL = new Set<JobStatus>(["complete", "failed", "cancelled"]);
 const BULK_TASK = "jobs_bulk_action";
+// The first page and the count refresh in place (rows loaded with "Load more" stay as they were).
+const REFRESH_MS = 5000;
 
 const VERB: Record<BulkAction, { button: string; noun: string; tone: "danger" | "primary"; body: string }> = {
   retry: {
@@ -52,6 +59,7 @@ export function OperatorJobs({ tasks }: { tasks: readonly string[] }) {
   const [error, setError] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const ids = useId();
+  useVisibleInterval(() => Promise.all([list.reload(), count.reload()]).then(() => undefined), REFRESH_MS);
 
   const jobs = [...(list.data?.jobs ?? []), ...(more?.key === key ? more.jobs : [])];
   const cursor = more?.key === key ? more.cursor : (list.data?.next_cursor ?? null);
@@ -157,22 +165,12 @@ export function OperatorJobs({ tasks }: { tasks: readonly string[] }) {
               ))}
             </select>
           </label>
-          <label className="field">
-            Created from
-            <input
-              type="datetime-local"
-              value={draft.created_from}
-              onChange={(e) => set("created_from", e.target.value)}
-            />
-          </label>
-          <label className="field">
-            Created before
-            <input
-              type="datetime-local"
-              value={draft.created_to}
-              onChange={(e) => set("created_to", e.target.value)}
-            />
-          </label>
+          {TIME_FIELDS.map(({ name, label }) => (
+            <label key={name} className="field">
+              {label}
+              <input type="datetime-local" value={draft[name]} onChange={(e) => set(name, e.target.value)} />
+            </label>
+          ))}
           <fieldset className="operator-filters__status">
             <legend>Status</legend>
             {STATUSES.map((s) => (

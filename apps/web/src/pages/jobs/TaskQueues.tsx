@@ -2,6 +2,7 @@ import { formatTimestamp, jobTypeLabel } from "@ledgerflow/jobs-react";
 import { useState } from "react";
 import { adminApi, type TaskQueue } from "../../api/admin.js";
 import type { Resource } from "../../app/use-resource.js";
+import { PauseButton, PausedPill } from "../../components/PauseToggle.js";
 import { TableHead } from "../../components/TableHead.js";
 
 const COLUMNS = [
@@ -69,20 +70,15 @@ export function TaskQueues({ tasks }: { tasks: Resource<TaskQueue[]> }) {
                   )}
                 </td>
                 <td>
-                  <span className="status-pill" data-schedule-state={t.paused ? "paused" : "active"}>
-                    {t.paused ? "Paused" : "Active"}
-                  </span>
+                  <PausedPill paused={t.paused} />
                 </td>
                 <td>
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={`${t.paused ? "Resume" : "Pause"} ${jobTypeLabel(t.task)}`}
-                    aria-disabled={busy === t.task || undefined}
-                    onClick={() => void toggle(t)}
-                  >
-                    {busy === t.task ? "Saving…" : t.paused ? "Resume" : "Pause"}
-                  </button>
+                  <PauseButton
+                    paused={t.paused}
+                    busy={busy === t.task}
+                    what={jobTypeLabel(t.task)}
+                    onToggle={() => void toggle(t)}
+                  />
                 </td>
               </tr>
             ))}
