@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +8,9 @@ import { withoutSourceCondition } from "../../scripts/source-condition.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const workspaceModule = (name: string) => realpathSync(path.join(ROOT, "node_modules", name));
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(path.join(workspaceModule(name), "package.json"), "utf8")) as { version: string })
+    .version;
 
 interface Packed {
   name: string;
@@ -52,6 +55,8 @@ beforeAll(() => {
   const dependencies = Object.fromEntries(packed.map((p) => [p.name, `file:${p.tarball}`]));
   const linked = ["better-sqlite3", "@types/better-sqlite3", "@types/node", "@types/react"];
   for (const name of linked) dependencies[name] = `file:${workspaceModule(name)}`;
+  // The optional peers of @ledgerflow/jobs/http, from the registry at the workspace's versions.
+  for (const name of ["hono", "@hono/zod-openapi", "zod"]) dependencies[name] = versionOf(name);
   writeFileSync(
     path.join(app, "package.json"),
     `${JSON.stringify({ name: "consumer", private: true, type: "commonjs", dependencies }, null, 2)}\n`,
@@ -90,10 +95,11 @@ describe("the npm pack tarballs, installed in a new app outside the workspace", 
     }
   });
 
-  it("run, from ES modules in plain JavaScript, the app's own task and the books' categorize task on SQLite", () => {
+  it("run, from ES modules in plain JavaScript, the app's own task and the books' categorize task on SQLite, and serve the job API", () => {
     const report = JSON.parse(node(["esm.mjs"])) as {
       own: { status: string; progress: number; result: unknown };
       books: { status: string; progress: number; result: Record<string, unknown> };
+      http: { id: boolean; status: string; result: unknown };
       react: string[];
       styles: string;
     };
@@ -102,6 +108,7 @@ describe("the npm pack tarballs, installed in a new app outside the workspace", 
     expect(report.books.progress).toBe(100);
     // The demo's rules categorize part of the sample bank export (data files shipped in the tarball).
     expect(report.books.result.journal_entries_created).toBeGreaterThan(0);
+    expect(report.http).toEqual({ id: true, status: "complete", result: { doubled: 42 } });
     expect(report.react).toEqual(["function", "function"]);
     expect(report.styles).toMatch(/node_modules\/@ledgerflow\/jobs-react\/dist\/styles\.css$/);
   });

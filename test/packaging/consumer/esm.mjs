@@ -1,12 +1,15 @@
 // An app that installed the three packages from their tarballs, in plain JavaScript (ES modules):
-// a task of its own and the books' categorize task, both run by a worker on SQLite files.
+// a task of its own and the books' categorize task, both run by a worker on SQLite files, and the
+// job API read through a Hono app.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createBookTasks, DEMO_TENANT_ID, migrateToLatest, openBooksDb, seedDemo } from "@ledgerflow/books";
 import { createQueue, createWorker, defineTask, waitForJob } from "@ledgerflow/jobs";
+import { createJobRoutes } from "@ledgerflow/jobs/http";
 import { createSqliteStore } from "@ledgerflow/jobs/sqlite";
 import { JobProgress, useJobStatus } from "@ledgerflow/jobs-react";
+import { Hono } from "hono";
 
 const dir = mkdtempSync(path.join(tmpdir(), "ledgerflow-consumer-"));
 // A Standard Schema written by hand: the engine needs no zod.
@@ -46,6 +49,9 @@ const booksDone = await waitForJob(queue, {
   status: "complete",
   timeoutMs: 60_000,
 });
+// The job API (its optional peers hono, @hono/zod-openapi and zod installed by the app).
+const api = new Hono().route("/", createJobRoutes({ queue, resolveTenant: () => "t1" }));
+const wire = await (await api.request(`/api/jobs/${own.job.id}`)).json();
 await worker.stop();
 await queue.close();
 await db.destroy();
@@ -54,6 +60,7 @@ console.log(
   JSON.stringify({
     own: { status: ownDone.status, progress: ownDone.progress, result: ownDone.result },
     books: { status: booksDone.status, progress: booksDone.progress, result: booksDone.result },
+    http: { id: wire.id === own.job.id, status: wire.status, result: wire.result },
     react: [typeof useJobStatus, typeof JobProgress],
     styles: import.meta.resolve("@ledgerflow/jobs-react/styles.css"),
   }),

@@ -2,6 +2,7 @@
 import { createBookTasks, openBooksDb } from "@ledgerflow/books";
 import { createQueue, defineTask, type JobRecord, type StandardSchemaV1 } from "@ledgerflow/jobs";
 import { JobObserver } from "@ledgerflow/jobs/client";
+import { createJobRoutes } from "@ledgerflow/jobs/http";
 import { createMemoryStore } from "@ledgerflow/jobs/memory";
 import { createSqliteStore } from "@ledgerflow/jobs/sqlite";
 import { useJobStatus } from "@ledgerflow/jobs-react";
@@ -22,3 +23,4 @@ export const queue = createQueue({
 export const memory = createQueue({ store: createMemoryStore(), tasks: [double] });
 export const wanted: Array<JobRecord["status"]> = ["complete"];
 export const hooks = [useJobStatus, JobObserver] as const;
+export const api = createJobRoutes({ queue, resolveTenant: () => "t1" });
