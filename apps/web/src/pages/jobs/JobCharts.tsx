@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
-import uPlot from "uplot";
+import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { adminApi, type JobCharts as ChartData } from "../../api/admin.js";
 import { useResource } from "../../app/use-resource.js";
@@ -15,9 +15,6 @@ const COLORS = {
   pending: "#2f6fde",
   running: "#6b4fbb",
 };
-
-// Completed and failed side by side in each bucket.
-const BARS = uPlot.paths.bars?.({ size: [0.6, 12] });
 
 interface Series {
   label: string;
@@ -47,43 +44,54 @@ function Chart({
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const width = Math.max(280, el.clientWidth);
-    const plot = new uPlot(
-      {
-        width,
-        height: 180,
-        legend: { show: false },
-        cursor: { show: false },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, percent ? 1 : Math.max(1, max)] } },
-        axes: [
-          { stroke: "#616e7c", grid: { stroke: "#e4e7eb" } },
-          {
-            stroke: "#616e7c",
-            grid: { stroke: "#e4e7eb" },
-            label: yLabel,
-            ...(percent
-              ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => `${Math.round(t * 100)}%`) }
-              : {}),
-          },
-        ],
-        series: [
-          {},
-          ...series.map((s) => ({
-            label: s.label,
-            stroke: s.color,
-            width: bars ? 1 : 2,
-            spanGaps: false,
-            // Points too: a rate that exists in one bucket only would otherwise draw nothing.
-            ...(bars
-              ? { fill: s.color, paths: BARS, points: { show: false } }
-              : { points: { show: true, size: 5 } }),
-          })),
-        ],
-      },
-      [times, ...series.map((s) => s.values)] as uPlot.AlignedData,
-      el,
-    );
-    return () => plot.destroy();
+    // uPlot is loaded on first use: it reads window.matchMedia when imported, and only operators see charts.
+    let plot: uPlot | null = null;
+    let cancelled = false;
+    void import("uplot").then(({ default: UPlot }) => {
+      if (cancelled) return;
+      // Completed and failed side by side in each bucket.
+      const barPaths = UPlot.paths.bars?.({ size: [0.6, 12] });
+      const width = Math.max(280, el.clientWidth);
+      plot = new UPlot(
+        {
+          width,
+          height: 180,
+          legend: { show: false },
+          cursor: { show: false },
+          scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, percent ? 1 : Math.max(1, max)] } },
+          axes: [
+            { stroke: "#616e7c", grid: { stroke: "#e4e7eb" } },
+            {
+              stroke: "#616e7c",
+              grid: { stroke: "#e4e7eb" },
+              label: yLabel,
+              ...(percent
+                ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => `${Math.round(t * 100)}%`) }
+                : {}),
+            },
+          ],
+          series: [
+            {},
+            ...series.map((s) => ({
+              label: s.label,
+              stroke: s.color,
+              width: bars ? 1 : 2,
+              spanGaps: false,
+              // Points too: a rate that exists in one bucket only would otherwise draw nothing.
+              ...(bars
+                ? { fill: s.color, paths: barPaths, points: { show: false } }
+                : { points: { show: true, size: 5 } }),
+            })),
+          ],
+        },
+        [times, ...series.map((s) => s.values)] as uPlot.AlignedData,
+        el,
+      );
+    });
+    return () => {
+      cancelled = true;
+      plot?.destroy();
+    };
   }, [times, series, yLabel, percent, bars]);
   return <div ref={box} className="chart__canvas" aria-hidden="true" />;
 }
