@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { describeFindings, seriousAxeViolations } from "./axe.js";
 import { screenshotDir } from "./paths.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -26,8 +27,18 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The visible viewport (a long table would make a full-page shot unreadable). */
+/**
+ * The visible viewport (a long table would make a full-page shot unreadable). Every screenshot is
+ * also an accessibility check: axe-core runs on the page as shown, and a serious or critical
+ * violation fails the test with the rule and the elements at fault (issue 14: 0 on every page).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+  const findings = await seriousAxeViolations(page);
+  if (findings.length > 0) {
+    throw new Error(
+      `axe-core found serious or critical violations on "${name}":\n${describeFindings(findings)}`,
+    );
+  }
 }
