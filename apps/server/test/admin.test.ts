@@ -59,7 +59,7 @@ function startWorker(): Worker {
     pollIntervalMs: 5,
     pausedRefreshMs: 20,
     shutdownGraceMs: 1000,
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    logger: { info() {}, warn() {}, error() {} },
   });
   worker.start();
   workers.push(worker);
@@ -256,7 +256,7 @@ describe("bulk actions by filter, as a jobs_bulk_action job", () => {
       attempt: 1,
       jobId: "job_bulk_test",
       tenantId: ops.tenantId,
-      log: { debug() {}, info() {}, warn() {}, error() {} },
+      log: { info() {}, warn() {}, error() {} },
     });
     expect(result).toMatchObject({ matched: 250, succeeded: 249, skipped: 1 });
     expect(
