@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createCompany, createTenant, migrateToLatest, openBooksDb } from "@ledgerflow/books";
+import { createCompany, createTenant, migrateToLatest, openBooksDb, verifyApiToken } from "@ledgerflow/books";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./support/start-process.js";
 
@@ -92,6 +92,28 @@ describe("the ledgerflow CLI", () => {
       name: "Acme",
       token: expect.stringMatching(/^lf_/),
     });
+  });
+
+  it("makes an operator token for an existing tenant, which verifies as an operator's", async () => {
+    const run = ledgerflow("tenants", "operator-token", "ten_cli", "--json");
+    expect(run.code).toBe(0);
+    const { token, tenant_id } = JSON.parse(run.stdout) as { token: string; tenant_id: string };
+    expect(tenant_id).toBe("ten_cli");
+    const db = openBooksDb({ url: path.join(dataDir, "ledgerflow.db") });
+    try {
+      expect(await verifyApiToken(db, token)).toMatchObject({ tenantId: "ten_cli", operator: true });
+    } finally {
+      await db.destroy();
+    }
+    const unknown = ledgerflow("tenants", "operator-token", "ten_nobody");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no tenant ten_nobody");
+  });
+
+  it("creates a tenant whose first token is an operator's with --operator", () => {
+    const run = ledgerflow("tenants", "create", "Ops", "--operator", "--json");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ name: "Ops", operator: true });
   });
 
   it("prints usage for --help and fails on an unknown command", () => {
