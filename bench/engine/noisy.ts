@@ -35,7 +35,8 @@ export interface NoisyFigures {
   aThroughput: number;
 }
 
-const PREFETCH = 100;
+/** The scale-out stores run with prefetch as in the engine bench; NOISY_PREFETCH=0 turns it off. */
+const PREFETCH = Number(process.env.NOISY_PREFETCH ?? 100);
 
 function sqliteNoisy(fairness: Fairness): BenchTarget {
   return {
