@@ -75,7 +75,7 @@ function plot(series: Record<string, Sample[]>): string {
     const points = samples.map((s) => `${x(s.minute).toFixed(1)},${y(s.rss).toFixed(1)}`).join(" ");
     return `<polyline fill="none" stroke="${colors[i % 3]}" stroke-width="2" points="${points}"/><text x="${width - pad - 90}" y="${pad + 16 * i}" fill="${colors[i % 3]}" font-size="12">${name}</text>`;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><title>RSS of the soak run over time</title>
 <rect width="100%" height="100%" fill="white"/>
 <text x="${pad}" y="20" font-size="13">RSS over ${minutes} minutes at ${rate} jobs/s (MB)</text>
 <line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#888"/>
