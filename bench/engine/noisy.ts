@@ -31,6 +31,9 @@ export const NOISY = { backlog: 20_000, arrivals: 100, everyMs: 10, concurrency:
 export interface NoisyFigures {
   bP50: number;
   bP99: number;
+  /** How long B's enqueue call itself took (part of the start latency), p50 and p99. */
+  bEnqueueP50: number;
+  bEnqueueP99: number;
   bDuringBacklog: number;
   aThroughput: number;
 }
@@ -118,9 +121,12 @@ export async function runNoisyNeighbour(system: BenchSystem): Promise<NoisyFigur
     if (aDone === backlog && bDone === arrivals) allDone();
   }, concurrency);
   let bDuringBacklog = 0;
+  const enqueueMs: number[] = [];
   for (let n = 0; n < arrivals; n += 1) {
     if (aDone < backlog) bDuringBacklog += 1;
-    await system.enqueue({ i: n, sentAt: performance.now() }, "tenant_b");
+    const sentAt = performance.now();
+    await system.enqueue({ i: n, sentAt }, "tenant_b");
+    enqueueMs.push(performance.now() - sentAt);
     await sleep(everyMs);
   }
   await finished;
@@ -128,6 +134,8 @@ export async function runNoisyNeighbour(system: BenchSystem): Promise<NoisyFigur
   return {
     bP50: percentile(latencies, 50),
     bP99: percentile(latencies, 99),
+    bEnqueueP50: percentile(enqueueMs, 50),
+    bEnqueueP99: percentile(enqueueMs, 99),
     bDuringBacklog,
     aThroughput: perSecond(backlog, aDrainedAt - startedAt),
   };
