@@ -14,13 +14,20 @@ export interface Schedule {
   next_fire_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Set in the operator's list of every tenant's schedules. */
+  tenant_id?: string;
 }
 
-const path = (name: string, action: "pause" | "resume") =>
-  `/api/schedules/${encodeURIComponent(name)}/${action}`;
+/** The signed-in tenant's schedules, or (operators) every tenant's through /api/admin. */
+export type ScheduleScope = "tenant" | "all";
+
+const base = (scope: ScheduleScope) => (scope === "all" ? "/api/admin/schedules" : "/api/schedules");
+const path = (scope: ScheduleScope, name: string, action: "pause" | "resume") =>
+  `${base(scope)}/${encodeURIComponent(name)}/${action}`;
 
 export const schedulesApi = {
-  list: () => apiJson<{ schedules: Schedule[] }>("/api/schedules").then((r) => r.schedules),
-  setPaused: (name: string, paused: boolean) =>
-    apiJson<Schedule>(path(name, paused ? "pause" : "resume"), { method: "POST" }),
+  list: (scope: ScheduleScope = "tenant") =>
+    apiJson<{ schedules: Schedule[] }>(base(scope)).then((r) => r.schedules),
+  setPaused: (name: string, paused: boolean, scope: ScheduleScope = "tenant") =>
+    apiJson<Schedule>(path(scope, name, paused ? "pause" : "resume"), { method: "POST" }),
 };

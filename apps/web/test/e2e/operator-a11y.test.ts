@@ -117,6 +117,9 @@ suite(suiteName, () => {
     // Jobs of both tenants, each with its tenant.
     await expect.poll(() => table.getByText(other.tenantId).count()).toBeGreaterThan(0);
     await page.getByText(/^In the last hour: \d+ jobs completed/).waitFor();
+    // The schedules below list every tenant's too: Beta Ltd's nightly schedule, labelled with its tenant.
+    const schedules = page.getByRole("region", { name: "Schedules" });
+    await expect.poll(() => schedules.getByText(`(tenant ${other.tenantId})`).count()).toBeGreaterThan(0);
     await expectAccessible("background jobs, operator view");
     await screenshot(page, "operator-01-charts-and-queues");
 

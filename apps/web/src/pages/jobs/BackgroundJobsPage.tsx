@@ -100,7 +100,7 @@ export function BackgroundJobsPage({ jobId }: { jobId: string | null }) {
           setDetailVersion={setDetailVersion}
         />
       )}
-      <SchedulesSection />
+      <SchedulesSection scope={operatorView ? "all" : "tenant"} />
     </section>
   );
 }

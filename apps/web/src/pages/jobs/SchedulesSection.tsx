@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { type Schedule, schedulesApi } from "../../api/schedules.js";
+import { type Schedule, type ScheduleScope, schedulesApi } from "../../api/schedules.js";
 import { useCompany } from "../../app/company.js";
 import { useResource } from "../../app/use-resource.js";
 import { useVisibleInterval } from "../../app/use-visible-interval.js";
@@ -26,9 +26,12 @@ const companyIdOf = (schedule: Schedule): string | null => {
     : null;
 };
 
-/** The tenant's cron schedules (each company's nightly categorize), each with a Pause/Resume button. */
-export function SchedulesSection() {
-  const list = useResource("schedules", schedulesApi.list);
+/**
+ * The tenant's cron schedules (each company's nightly categorize), each with a Pause/Resume button;
+ * with scope "all" (the operator view), every tenant's, each labelled with its tenant.
+ */
+export function SchedulesSection({ scope = "tenant" }: { scope?: ScheduleScope }) {
+  const list = useResource(`schedules:${scope}`, () => schedulesApi.list(scope));
   const { companies } = useCompany();
   const [changed, setChanged] = useState<Record<string, Schedule>>({});
   const [busy, setBusy] = useState<string | null>(null);
@@ -45,7 +48,8 @@ export function SchedulesSection() {
     const companyId = companyIdOf(schedule);
     const company = companies.find((c) => c.id === companyId);
     const what = schedule.task === "categorize_transactions" ? "Categorize what is new" : schedule.task;
-    return company ? `${what} — ${company.name}` : what;
+    const named = company ? `${what} — ${company.name}` : what;
+    return scope === "all" && schedule.tenant_id ? `${named} (tenant ${schedule.tenant_id})` : named;
   };
 
   const toggle = async (schedule: Schedule) => {
@@ -54,7 +58,7 @@ export function SchedulesSection() {
     setBusy(schedule.name);
     setError(null);
     try {
-      const saved = await schedulesApi.setPaused(schedule.name, !schedule.paused);
+      const saved = await schedulesApi.setPaused(schedule.name, !schedule.paused, scope);
       setChanged((c) => ({ ...c, [saved.name]: saved }));
       setAnnouncement(`${title(saved)}: ${saved.paused ? "paused" : "resumed"}.`);
     } catch (err) {
