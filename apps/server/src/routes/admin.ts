@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { JobRecord, Queue } from "@ledgerflow/jobs";
+import { type JobRecord, type Queue, toWireJob } from "@ledgerflow/jobs";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context.js";
 import {
@@ -50,26 +50,9 @@ export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** The job's wire shape (the seed's, `toWireJob`) with its tenant: operators see every tenant's. */
 export function adminJobToWire(job: JobRecord): AdminJob {
-  return {
-    id: job.id,
-    tenant_id: job.tenantId,
-    type: job.type,
-    status: job.status,
-    progress: job.progress,
-    message: job.message,
-    result: job.result,
-    error: job.error,
-    attempts: job.attempts,
-    max_attempts: job.maxAttempts,
-    input: job.input,
-    created_at: new Date(job.createdAt).toISOString(),
-    updated_at: new Date(job.updatedAt).toISOString(),
-    run_at: new Date(job.runAt).toISOString(),
-    started_at: iso(job.startedAt),
-    finished_at: iso(job.finishedAt),
-    expires_at: iso(job.expiresAt),
-  };
+  return { ...toWireJob(job), tenant_id: job.tenantId };
 }
 
 /** The HTTP filter (`q`, ISO times already parsed) as the bulk task's filter. */
