@@ -156,7 +156,7 @@ describeEachDialect("repositories", (ctx) => {
     const stored = await db.selectFrom("api_tokens").selectAll().executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(token.slice(3));
     expect(record.prefix).toBe(token.slice(0, 10));
-    expect(await verifyApiToken(db, token)).toEqual({ tenantId, tokenId: record.id });
+    expect(await verifyApiToken(db, token)).toEqual({ tenantId, tokenId: record.id, operator: false });
     expect(await verifyApiToken(db, `${token}x`)).toBeNull();
     expect(await verifyApiToken(db, "Bearer nonsense")).toBeNull();
   });
