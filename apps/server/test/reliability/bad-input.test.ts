@@ -32,17 +32,20 @@ async function upload(bytes: Uint8Array, name = "statement.csv") {
 }
 
 describe("fuzzed CSV uploads", () => {
+  let questions = 0;
   it("answers 1,000 generated files with 202, a mapping question (200) or a clear 4xx, never a 5xx", async () => {
     await fc.assert(
       fc.asyncProperty(csvBytes, fileName, async (bytes, name) => {
         const { status, body } = await upload(bytes, name);
         // A file whose columns the importer is unsure of gets its preview and a question, not a job.
         const asked = status === 200 && body?.status === "needs_mapping";
+        if (asked) questions += 1;
         expect(status === 202 || asked || (status >= 400 && status < 500 && isErrorShape(body))).toBe(true);
       }),
       { numRuns: 1000 },
     );
-    expect(accepted.length).toBeGreaterThan(100);
+    // The generator makes readable files often enough that the property is not only about refusals.
+    expect(accepted.length + questions).toBeGreaterThan(100);
   });
 });
 
