@@ -95,11 +95,16 @@ export function describeSchedule(record: ScheduleRecord, now: number): ScheduleI
  */
 export function dueFireAt(record: ScheduleRecord, now: number): number | null {
   if (record.paused) return null;
-  const latest = cronOf(record.cron, record.timezone).previousRuns(1, new Date(now + 1))[0];
-  if (latest === undefined) return null;
-  const at = latest.getTime();
+  const at = latestFireAt(record, now);
+  if (at === null) return null;
   const after = record.lastFireAt ?? record.createdAt;
   return at > after ? at : null;
+}
+
+/** The schedule's latest fire time at or before `now` (croner's previousRuns excludes its reference). */
+function latestFireAt(record: Pick<ScheduleRecord, "cron" | "timezone">, now: number): number | null {
+  const latest = cronOf(record.cron, record.timezone).previousRuns(1, new Date(now + 1))[0];
+  return latest === undefined ? null : latest.getTime();
 }
 
 /** The idempotency key of a schedule's job for one fire time: what makes it one job per fire. */
@@ -142,8 +147,8 @@ export async function skipMissedFires(queue: Queue, name: string): Promise<void>
   const now = queue.clock.now();
   const schedule = (await queue.store.listSchedules()).find((s) => s.name === name);
   if (schedule === undefined) return;
-  const latest = cronOf(schedule.cron, schedule.timezone).previousRuns(1, new Date(now + 1))[0];
-  if (latest !== undefined) await queue.store.advanceSchedule(name, latest.getTime(), now);
+  const latest = latestFireAt(schedule, now);
+  if (latest !== null) await queue.store.advanceSchedule(name, latest, now);
 }
 
 /** Fires due schedules every `intervalMs` on the queue's clock, one pass at a time; returns stop(). */

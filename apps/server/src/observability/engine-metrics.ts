@@ -30,14 +30,9 @@ export async function engineMetricsText(
   queue: Queue,
   thread: (() => Promise<unknown[]>) | null,
 ): Promise<string> {
-  if (!observedQueues.has(own)) {
-    own.observe(queue);
-    observedQueues.add(own);
-  }
-  const mine = await own.registry.getMetricsAsJSON();
+  own.observe(queue);
   if (thread === null) return own.registry.metrics();
+  const mine = await own.registry.getMetricsAsJSON();
   const theirs = await thread().catch(() => []);
   return AggregatorRegistry.aggregate([mine, theirs] as never).metrics();
 }
-
-const observedQueues = new WeakSet<JobMetrics>();

@@ -19,7 +19,7 @@ export interface JobMetrics {
   /**
    * Adds the gauges read from this queue's store at scrape time (depth, due, running, oldest due
    * age), when `options.queue` could not be given (the queue is created with `instrumentation`).
-   * Once per registry.
+   * Calling it again with the same queue does nothing; another queue is refused.
    */
   observe(queue: Queue): void;
 }
@@ -81,10 +81,15 @@ export function createJobMetrics(options: JobMetricsOptions = {}): JobMetrics {
     registers,
   });
 
-  let observed = false;
+  let observed: Queue | undefined;
   const observe = (queue: Queue) => {
-    if (observed) throw new Error("createJobMetrics: observe(queue) was already called for this registry.");
-    observed = true;
+    if (observed === queue) return;
+    if (observed !== undefined) {
+      throw new Error(
+        "createJobMetrics: these metrics already observe another queue; create one set per queue.",
+      );
+    }
+    observed = queue;
     type Stats = Awaited<ReturnType<Queue["store"]["stats"]>>;
     let reading: Promise<Stats> | undefined;
     // The gauges prom-client collects together share one store read; the next scrape reads afresh.
