@@ -1,24 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Fairness } from "@ledgerflow/jobs";
 import { createMemoryStore } from "@ledgerflow/jobs/memory";
-import { createPostgresStore } from "@ledgerflow/jobs/postgres";
-import { createRedisStore } from "@ledgerflow/jobs/redis";
-import { createSqliteStore } from "@ledgerflow/jobs/sqlite";
 import { bullmqSystem } from "./bullmq-system.js";
 import { engineSystem } from "./engine-system.js";
-import {
-  DATABASE_URL,
-  deleteRedisKeys,
-  pgExec,
-  pgUnavailable,
-  REDIS_URL,
-  redisUnavailable,
-} from "./scaleout-services.js";
+import { REDIS_URL, redisUnavailable } from "./scaleout-services.js";
+import { postgresTarget, redisTarget } from "./scaleout-targets.js";
 import { percentile, perSecond } from "./stats.js";
 import type { BenchSystem, BenchTarget } from "./system.js";
+import { sqliteTarget } from "./targets.js";
 
 /**
  * The noisy-neighbour workload (issue 10): tenant A enqueues a 20,000-job backlog, a worker at
@@ -41,52 +28,12 @@ export interface NoisyFigures {
 /** The scale-out stores run with prefetch as in the engine bench; NOISY_PREFETCH=0 turns it off. */
 const PREFETCH = Number(process.env.NOISY_PREFETCH ?? 100);
 
-function sqliteNoisy(fairness: Fairness): BenchTarget {
-  return {
-    name: `sqlite ${fairness}`,
-    async setup() {
-      const dir = mkdtempSync(join(tmpdir(), "lf-bench-noisy-"));
-      const store = createSqliteStore({ path: join(dir, "jobs.sqlite"), synchronous: "NORMAL", fairness });
-      return engineSystem(store, async () => rmSync(dir, { recursive: true, force: true }));
-    },
-  };
-}
-
-function postgresNoisy(fairness: Fairness): BenchTarget {
-  return {
-    name: `postgres ${fairness}`,
-    unavailable: pgUnavailable,
-    async setup() {
-      const schema = `lf_bench_${randomBytes(4).toString("hex")}`;
-      const store = createPostgresStore({
-        connectionString: DATABASE_URL,
-        schema,
-        prefetch: PREFETCH,
-        fairness,
-      });
-      return engineSystem(store, () => pgExec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
-    },
-  };
-}
-
-function redisNoisy(fairness: Fairness): BenchTarget {
-  return {
-    name: `redis ${fairness}`,
-    unavailable: redisUnavailable,
-    async setup() {
-      const prefix = `lfbench:${randomBytes(4).toString("hex")}`;
-      const store = createRedisStore({ url: REDIS_URL, prefix, prefetch: PREFETCH, fairness });
-      return engineSystem(store, () => deleteRedisKeys(prefix));
-    },
-  };
-}
-
 export const NOISY_TARGETS: readonly BenchTarget[] = (["tenant", "fifo"] as const)
   .flatMap((fairness) => [
     { name: `memory ${fairness}`, setup: async () => engineSystem(createMemoryStore({ fairness })) },
-    sqliteNoisy(fairness),
-    postgresNoisy(fairness),
-    redisNoisy(fairness),
+    sqliteTarget(`sqlite ${fairness}`, { synchronous: "NORMAL", fairness }),
+    postgresTarget(`postgres ${fairness}`, { fairness, prefetch: PREFETCH }),
+    redisTarget(`redis ${fairness}`, { fairness, prefetch: PREFETCH }),
   ])
   .concat([{ name: "BullMQ", unavailable: redisUnavailable, setup: async () => bullmqSystem(REDIS_URL) }]);
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Fairness } from "@ledgerflow/jobs";
 import { createPostgresStore } from "@ledgerflow/jobs/postgres";
 import { createRedisStore } from "@ledgerflow/jobs/redis";
 import { engineSystem } from "./engine-system.js";
@@ -14,30 +15,53 @@ import {
 } from "./scaleout-services.js";
 import type { BenchTarget } from "./system.js";
 
+/** Store options the benchmark varies between targets. */
+export interface StoreVariant {
+  fairness?: Fairness;
+  prefetch?: number;
+}
+
 /**
- * The scale-out stores and their PostgreSQL peers (BullMQ, the Redis peer, is in targets.ts). Our stores
- * run with prefetch 100, as graphile-worker runs with its local queue (decision 0003).
+ * Our stores run with prefetch 100 by default, as graphile-worker runs with its local queue
+ * (decision 0003).
  */
 const PREFETCH = 100;
-export const SCALE_OUT_TARGETS: readonly BenchTarget[] = [
-  {
-    name: "postgres",
+
+/** Our PostgreSQL store in a schema of its own, dropped afterwards. */
+export function postgresTarget(name: string, variant: StoreVariant = {}): BenchTarget {
+  return {
+    name,
     unavailable: pgUnavailable,
     async setup() {
       const schema = `lf_bench_${randomBytes(4).toString("hex")}`;
-      const store = createPostgresStore({ connectionString: DATABASE_URL, schema, prefetch: PREFETCH });
+      const store = createPostgresStore({
+        connectionString: DATABASE_URL,
+        schema,
+        prefetch: PREFETCH,
+        ...variant,
+      });
       return engineSystem(store, () => pgExec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
     },
-  },
-  { name: "graphile-worker", unavailable: pgUnavailable, setup: async () => graphileSystem() },
-  { name: "pg-boss", unavailable: pgUnavailable, setup: async () => pgbossSystem() },
-  {
-    name: "redis",
+  };
+}
+
+/** Our Redis store under a key prefix of its own, deleted afterwards. */
+export function redisTarget(name: string, variant: StoreVariant = {}): BenchTarget {
+  return {
+    name,
     unavailable: redisUnavailable,
     async setup() {
       const prefix = `lfbench:${randomBytes(4).toString("hex")}`;
-      const store = createRedisStore({ url: REDIS_URL, prefix, prefetch: PREFETCH });
+      const store = createRedisStore({ url: REDIS_URL, prefix, prefetch: PREFETCH, ...variant });
       return engineSystem(store, () => deleteRedisKeys(prefix));
     },
-  },
+  };
+}
+
+/** The scale-out stores and their PostgreSQL peers (BullMQ, the Redis peer, is in targets.ts). */
+export const SCALE_OUT_TARGETS: readonly BenchTarget[] = [
+  postgresTarget("postgres"),
+  { name: "graphile-worker", unavailable: pgUnavailable, setup: async () => graphileSystem() },
+  { name: "pg-boss", unavailable: pgUnavailable, setup: async () => pgbossSystem() },
+  redisTarget("redis"),
 ];

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Fairness } from "@ledgerflow/jobs";
 import { createMemoryStore } from "@ledgerflow/jobs/memory";
 import { createSqliteStore } from "@ledgerflow/jobs/sqlite";
 import { bullmqSystem } from "./bullmq-system.js";
@@ -9,12 +10,16 @@ import { REDIS_URL, redisUnavailable } from "./scaleout-services.js";
 import { SCALE_OUT_TARGETS } from "./scaleout-targets.js";
 import type { BenchTarget } from "./system.js";
 
-function sqliteTarget(synchronous: "NORMAL" | "FULL"): BenchTarget {
+/** Our SQLite store on a file in a temporary folder, removed afterwards. */
+export function sqliteTarget(
+  name: string,
+  options: { synchronous: "NORMAL" | "FULL"; fairness?: Fairness },
+): BenchTarget {
   return {
-    name: `sqlite ${synchronous}`,
+    name,
     async setup() {
       const dir = mkdtempSync(join(tmpdir(), "lf-bench-"));
-      const store = createSqliteStore({ path: join(dir, "jobs.sqlite"), synchronous });
+      const store = createSqliteStore({ path: join(dir, "jobs.sqlite"), ...options });
       return engineSystem(store, async () => rmSync(dir, { recursive: true, force: true }));
     },
   };
@@ -26,8 +31,8 @@ function sqliteTarget(synchronous: "NORMAL" | "FULL"): BenchTarget {
  */
 export const ENGINE_TARGETS: readonly BenchTarget[] = [
   { name: "memory", setup: async () => engineSystem(createMemoryStore()) },
-  sqliteTarget("NORMAL"),
-  sqliteTarget("FULL"),
+  sqliteTarget("sqlite NORMAL", { synchronous: "NORMAL" }),
+  sqliteTarget("sqlite FULL", { synchronous: "FULL" }),
   { name: "BullMQ", unavailable: redisUnavailable, setup: async () => bullmqSystem(REDIS_URL) },
   ...SCALE_OUT_TARGETS,
 ];
