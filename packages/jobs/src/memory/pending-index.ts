@@ -113,11 +113,6 @@ export class PendingIndex {
     else this.place(queue, job);
   }
 
-  /** Several jobs of one enqueue, in order: a tenant's jobs get consecutive rounds. */
-  pushAll(jobs: readonly StoredJob[], now: number): void {
-    for (const job of jobs) this.push(job, now);
-  }
-
   /** A released job goes back to the place it had (same round, same seq). */
   putBack(job: StoredJob): void {
     const queue = this.queue(job.type);
