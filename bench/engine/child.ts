@@ -1,14 +1,17 @@
 /**
  * Runs the workloads for ONE target in its own process (so peak RSS and JIT state are its own) and
- * prints the figures as one JSON line: `node --import tsx bench/engine/child.ts "<target>" [engine|noisy]`.
+ * prints the figures as one JSON line: `node --import tsx bench/engine/child.ts "<target>" [engine|noisy|netns]`.
+ * netns is the network-namespace part's short workload (bench/netns/), run inside the namespace.
  */
+import { runNetnsWorkload } from "../netns/workload.js";
+import { cpuMeter, serverOf } from "./cpu.js";
 import { NOISY_TARGETS, runNoisyNeighbour } from "./noisy.js";
 import { RESULT_PREFIX } from "./system.js";
 import { ENGINE_TARGETS } from "./targets.js";
 import { runEngineWorkloads } from "./workloads.js";
 
 const name = process.argv[2];
-const workload = process.argv[3] === "noisy" ? "noisy" : "engine";
+const workload = process.argv[3] === "noisy" ? "noisy" : process.argv[3] === "netns" ? "netns" : "engine";
 const targets = workload === "noisy" ? NOISY_TARGETS : ENGINE_TARGETS;
 const target = targets.find((t) => t.name === name);
 if (target === undefined) {
@@ -17,9 +20,15 @@ if (target === undefined) {
   );
   process.exit(2);
 }
+const meter = cpuMeter(serverOf(target.name));
 const system = await target.setup();
 try {
-  const figures = workload === "noisy" ? await runNoisyNeighbour(system) : await runEngineWorkloads(system);
+  const figures =
+    workload === "noisy"
+      ? await runNoisyNeighbour(system)
+      : workload === "netns"
+        ? await runNetnsWorkload(system, meter)
+        : await runEngineWorkloads(system, meter);
   console.log(RESULT_PREFIX + JSON.stringify(figures));
 } finally {
   await system.close();

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { ratiosAndGoals, resultsTable } from "./report.js";
+import { cpuTable, ratiosAndGoals, resultsTable } from "./report.js";
 import { median } from "./stats.js";
 import { RESULT_PREFIX } from "./system.js";
 import { ENGINE_TARGETS } from "./targets.js";
@@ -74,6 +74,8 @@ export async function runEngineBench(filters: readonly string[]): Promise<void> 
   const results = new Map([...runs].map(([name, list]) => [name, medianFigures<EngineFigures>(list)]));
   console.log(`\nload average (1 min) before ${loadBefore.toFixed(2)}, after ${loadavg()[0]!.toFixed(2)}\n`);
   console.log(resultsTable(results));
+  console.log("");
+  console.log(cpuTable(results));
   console.log("");
   console.log(ratiosAndGoals(results));
 }

@@ -23,6 +23,46 @@ const format = (value: number | undefined, digits: number) =>
     ? "—"
     : value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+interface CpuRow {
+  label: string;
+  value: (figures: EngineFigures | undefined) => number | undefined;
+}
+
+const sum = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? undefined : a + b;
+
+const CPU_ROWS: readonly CpuRow[] = [
+  { label: "W1 processing: this process", value: (f) => f?.processingCpuSelf },
+  { label: "W1 processing: the server", value: (f) => f?.processingCpuServer },
+  { label: "W1 processing: both", value: (f) => sum(f?.processingCpuSelf, f?.processingCpuServer) },
+  { label: "W2 progress: this process", value: (f) => f?.progressCpuSelf },
+  { label: "W2 progress: the server", value: (f) => f?.progressCpuServer },
+  { label: "W2 progress: both", value: (f) => sum(f?.progressCpuSelf, f?.progressCpuServer) },
+];
+
+/**
+ * CPU (user + sys) per 1,000 jobs in the two processing rounds, beside jobs/s: on a shared machine a
+ * store's jobs/s depends on what else runs, its CPU per job much less, and a store that needs less
+ * CPU per job is faster on a quiet machine too. "This process" is process.cpuUsage() of the bench
+ * child (engine, store client, handlers); "the server" is /proc/<pid>/stat utime + stime of
+ * redis-server, or of the postmaster and its children (plus its cutime + cstime: backends that exited
+ * during the round), read before and after the round (bench/engine/cpu.ts). Every session on the
+ * server counts, so where other work uses the same server it is an upper bound; memory and SQLite
+ * have no server (0). /proc counts in 10 ms ticks. "Both" is what one job costs the machine.
+ */
+export function cpuTable(results: ReadonlyMap<string, EngineFigures>): string {
+  const names = [...results.keys()];
+  const lines = [
+    `| CPU per 1,000 jobs, ms (user + sys) | ${names.join(" | ")} |`,
+    `|---|${names.map(() => "---:").join("|")}|`,
+  ];
+  for (const row of CPU_ROWS) {
+    const cells = names.map((name) => format(row.value(results.get(name)), 0));
+    lines.push(`| ${row.label} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
 export function resultsTable(results: ReadonlyMap<string, EngineFigures>): string {
   const names = [...results.keys()];
   const lines = [

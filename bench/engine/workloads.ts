@@ -1,3 +1,4 @@
+import type { CpuMeter } from "./cpu.js";
 import { percentile, perSecond } from "./stats.js";
 import type { BenchSystem } from "./system.js";
 
@@ -11,6 +12,11 @@ export interface EngineFigures {
   startP99: number;
   reads: number;
   peakRssMb: number;
+  /** CPU (user + sys) per 1,000 jobs of W1 processing / W2, ms: this process and the server (cpu.ts). */
+  processingCpuSelf?: number;
+  processingCpuServer?: number;
+  progressCpuSelf?: number;
+  progressCpuServer?: number;
 }
 
 export const SIZES = {
@@ -56,7 +62,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Runs W1–W4 on a fresh system and returns its figures. */
-export async function runEngineWorkloads(system: BenchSystem): Promise<EngineFigures> {
+export async function runEngineWorkloads(system: BenchSystem, meter?: CpuMeter): Promise<EngineFigures> {
   const { noop, concurrency } = SIZES;
 
   // W1 — enqueue 10,000 one call at a time (20 callers at once).
@@ -76,15 +82,19 @@ export async function runEngineWorkloads(system: BenchSystem): Promise<EngineFig
   });
   // W1 — processing: a worker at concurrency 20 drains the 10,000 waiting no-op jobs.
   const drained = completions(system, noop);
+  const processingCpu = meter?.start();
   const processingMs = await timed(async () => {
     await system.startWorker(() => null, concurrency);
     await drained;
   });
+  // Read before stopWorker: the round's CPU, not the shutdown's.
+  const processingUsed = processingCpu?.stop();
   await system.stopWorker();
 
   // W2 — 1,000 jobs that each report progress 10 times.
   await system.enqueueBulk(range(SIZES.progressJobs));
   const progressed = completions(system, SIZES.progressJobs);
+  const progressCpu = meter?.start();
   const progressMs = await timed(async () => {
     await system.startWorker(async (job) => {
       for (let step = 1; step <= SIZES.progressReports; step += 1) {
@@ -93,6 +103,7 @@ export async function runEngineWorkloads(system: BenchSystem): Promise<EngineFig
     }, concurrency);
     await progressed;
   });
+  const progressUsed = progressCpu?.stop();
   await system.stopWorker();
 
   // W3 — 300 jobs one after another: time from calling enqueue to the handler starting.
@@ -125,5 +136,13 @@ export async function runEngineWorkloads(system: BenchSystem): Promise<EngineFig
     startP99: percentile(latencies, 99),
     reads: perSecond(SIZES.reads, readsMs),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    ...(processingUsed && {
+      processingCpuSelf: (processingUsed.self * 1000) / noop,
+      processingCpuServer: (processingUsed.server * 1000) / noop,
+    }),
+    ...(progressUsed && {
+      progressCpuSelf: (progressUsed.self * 1000) / SIZES.progressJobs,
+      progressCpuServer: (progressUsed.server * 1000) / SIZES.progressJobs,
+    }),
   };
 }
