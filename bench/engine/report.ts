@@ -60,6 +60,11 @@ export function cpuTable(results: ReadonlyMap<string, EngineFigures>): string {
     const cells = names.map((name) => format(row.value(results.get(name)), 0));
     lines.push(`| ${row.label} | ${cells.join(" | ")} |`);
   }
+  lines.push(
+    "",
+    "this process: process.cpuUsage() of the bench child; the server: /proc utime+stime of redis-server, or of the postmaster",
+    "and its children (+ cutime/cstime of exited backends), before and after the round; every session on the server counts.",
+  );
   return lines.join("\n");
 }
 
