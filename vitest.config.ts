@@ -6,7 +6,7 @@ export default defineConfig({
   // Workspace packages resolve to their TypeScript sources (docs/publishing.md); each project says so too.
   ...sourceResolve(),
   test: {
-    projects: ["packages/*", "apps/*", "test/packaging"],
+    projects: ["packages/*", "apps/*", "test/packaging", "bench"],
     reporters: ["default"],
   },
 });
