@@ -1,6 +1,7 @@
 import { DEFAULT_CHART } from "./default-chart.js";
 import { notFound } from "./errors.js";
 import { newId } from "./ids.js";
+import { inTransaction } from "./in-transaction.js";
 import type { BooksDb } from "./open.js";
 import type { Company as CompanyRow } from "./schema.js";
 
@@ -60,7 +61,7 @@ export async function createCompany(
     name: input.name,
     created_at: now,
   };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto("companies").values(row).execute();
     await trx
       .insertInto("accounts")

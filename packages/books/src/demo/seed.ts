@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fingerprintRows, parseBankCsv } from "../csv/index.js";
 import { listAccounts } from "../db/accounts.js";
 import { createCompany } from "../db/companies.js";
+import { inTransaction } from "../db/in-transaction.js";
 import type { BooksDb } from "../db/open.js";
 import { createRule } from "../db/rules.js";
 import { createTenant, getTenant } from "../db/tenants.js";
@@ -52,25 +53,29 @@ async function seedOnce(db: BooksDb, options: { token?: string }): Promise<DemoS
   let token: string | null = null;
   const existing = await getTenant(db, DEMO_TENANT_ID);
   if (!existing) {
-    await createTenant(db, { id: DEMO_TENANT_ID, name: "Demo" });
-    await createCompany(db, DEMO_TENANT_ID, { id: DEMO_COMPANY_ID, name: DEMO_COMPANY_NAME });
-    const accounts = await listAccounts(db, DEMO_TENANT_ID, DEMO_COMPANY_ID);
-    for (const rule of DEMO_RULES) {
-      const account = accounts.find((a) => a.code === rule.accountCode);
-      if (!account) continue;
-      await createRule(db, DEMO_TENANT_ID, {
-        companyId: DEMO_COMPANY_ID,
-        name: rule.name,
-        conditions: [{ field: "description", op: "contains", value: rule.contains }],
-        accountId: account.id,
-      });
-    }
-    token = (
-      await createApiToken(db, DEMO_TENANT_ID, {
-        name: "demo",
-        ...(options.token ? { token: options.token } : {}),
-      })
-    ).token;
+    // One transaction: a racing seeder sees the tenant only with its company, rules and token, and
+    // its own insert of the tenant waits for ours, fails as a unique violation and retries.
+    token = await inTransaction(db, async (trx) => {
+      await createTenant(trx, { id: DEMO_TENANT_ID, name: "Demo" });
+      await createCompany(trx, DEMO_TENANT_ID, { id: DEMO_COMPANY_ID, name: DEMO_COMPANY_NAME });
+      const accounts = await listAccounts(trx, DEMO_TENANT_ID, DEMO_COMPANY_ID);
+      for (const rule of DEMO_RULES) {
+        const account = accounts.find((a) => a.code === rule.accountCode);
+        if (!account) continue;
+        await createRule(trx, DEMO_TENANT_ID, {
+          companyId: DEMO_COMPANY_ID,
+          name: rule.name,
+          conditions: [{ field: "description", op: "contains", value: rule.contains }],
+          accountId: account.id,
+        });
+      }
+      return (
+        await createApiToken(trx, DEMO_TENANT_ID, {
+          name: "demo",
+          ...(options.token ? { token: options.token } : {}),
+        })
+      ).token;
+    });
   } else if (options.token && !(await findTokenByValue(db, options.token))) {
     // A token given on a later start (say, LEDGERFLOW_DEMO_TOKEN was set since) is honoured too.
     token = (await createApiToken(db, DEMO_TENANT_ID, { name: "demo", token: options.token })).token;
