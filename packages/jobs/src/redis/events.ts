@@ -72,14 +72,20 @@ export class RedisEvents {
     }
   }
 
+  /** One message carries one event, or (from a script that batched its writes) an array of them in order. */
   private deliver(payload: string): void {
     if (this.listeners.size === 0) return;
-    let wire: JobEvent;
+    let wire: JobEvent | JobEvent[];
     try {
-      wire = JSON.parse(payload) as JobEvent;
+      wire = JSON.parse(payload) as JobEvent | JobEvent[];
     } catch {
       return;
     }
+    if (Array.isArray(wire)) for (const one of wire) this.emit(one);
+    else this.emit(wire);
+  }
+
+  private emit(wire: JobEvent): void {
     const event: JobEvent = {
       kind: wire.kind,
       jobId: wire.jobId,

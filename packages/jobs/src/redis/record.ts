@@ -68,3 +68,46 @@ export function toSchedule(flat: FlatRecord): ScheduleRecord {
     updatedAt: Number(f.get("updatedAt")),
   };
 }
+
+/**
+ * A claimed job as claim.lua answers it: the values only the job hash has, in this order (id, tenantId,
+ * type, message, input, error, maxAttempts, runAt, createdAt, idempotencyKey, dedupeKey, priority,
+ * concurrencyKey, rateKey, traceContext, attempts), null for an absent field. The rest is what the
+ * claim itself wrote (running under the caller's lease, started now, progress 0; a pending job has no
+ * result nor finish times): about a third of the strings HGETALL sent, which Redis spent more time
+ * turning into a reply than on the claim's writes.
+ */
+export type ClaimedRow = (string | number | null)[];
+
+export function toClaimed(row: ClaimedRow, workerId: string, now: number, leaseExpiresAt: number): JobRecord {
+  const text = (i: number): string | null => (row[i] === null ? null : String(row[i]));
+  const num = (i: number, fallback: number): number => (row[i] === null ? fallback : Number(row[i]));
+  const json = <T>(i: number): T | null => (row[i] === null ? null : (JSON.parse(String(row[i])) as T));
+  return {
+    id: String(row[0]),
+    tenantId: String(row[1]),
+    type: String(row[2]),
+    status: "running",
+    progress: 0,
+    message: text(3),
+    input: json<Json>(4),
+    result: null,
+    error: json<JobErrorInfo>(5),
+    attempts: num(15, 1),
+    maxAttempts: num(6, 1),
+    runAt: num(7, 0),
+    leaseOwner: workerId,
+    leaseExpiresAt,
+    idempotencyKey: text(9),
+    dedupeKey: text(10),
+    createdAt: num(8, 0),
+    updatedAt: now,
+    startedAt: now,
+    finishedAt: null,
+    expiresAt: null,
+    priority: num(11, 0),
+    concurrencyKey: text(12),
+    rateKey: text(13),
+    traceContext: text(14),
+  };
+}

@@ -20,6 +20,7 @@ export const SCRIPT_NAMES = [
   "schedules",
   "stats",
   "backfill",
+  "tick",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
@@ -27,6 +28,11 @@ const SCRIPTS_DIR = new URL("./scripts/", import.meta.url);
 
 function source(name: string): string {
   return readFileSync(new URL(`${name}.lua`, SCRIPTS_DIR), "utf8");
+}
+
+/** A script's body: its own file, except tick, which is its writes' part and then the claim. */
+function body(name: ScriptName): string {
+  return name === "tick" ? `${source("tick")}\n${source("claim")}` : source(name);
 }
 
 /**
@@ -38,7 +44,7 @@ export function defineScripts(client: Redis): void {
   const lib = source("lib");
   for (const name of SCRIPT_NAMES) {
     if (typeof (client as unknown as Record<string, unknown>)[`lf_${name}`] === "function") continue;
-    client.defineCommand(`lf_${name}`, { numberOfKeys: 0, lua: `${lib}\n${source(name)}` });
+    client.defineCommand(`lf_${name}`, { numberOfKeys: 0, lua: `${lib}\n${body(name)}` });
   }
 }
 

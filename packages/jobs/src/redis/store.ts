@@ -29,7 +29,7 @@ import { JOB_STATUSES } from "../types.js";
 import { RedisEvents } from "./events.js";
 import { applyLayout } from "./layout.js";
 import { RedisLeaseWrites } from "./lease-writes.js";
-import { type FlatRecord, toJob, toSchedule } from "./record.js";
+import { type ClaimedRow, type FlatRecord, toClaimed, toJob, toSchedule } from "./record.js";
 import { callScript, defineScripts, type ScriptName } from "./scripts.js";
 
 export interface RedisStoreOptions {
@@ -135,15 +135,24 @@ export class RedisJobStore implements JobStore {
       const own = limits?.[type];
       return [type, own?.concurrency ?? "", own?.rate?.max ?? "", own?.rate?.perMs ?? ""];
     });
-    const rows = (await this.script("claim", [
-      now,
-      limit,
-      workerId,
-      now + leaseMs,
-      this.fairness,
-      ...perType,
-    ])) as FlatRecord[];
-    return rows.map(toJob);
+    const leaseExpiresAt = now + leaseMs;
+    const claimArgs = [now, limit, workerId, leaseExpiresAt, this.fairness, ...perType];
+    // The completions (and progress) that freed these slots are still waiting for the end of the turn:
+    // they go in this call (tick.lua), so a round of jobs is one script call, not two.
+    const writes = this.leases.take();
+    if (writes === null) {
+      const rows = (await this.script("claim", claimArgs)) as ClaimedRow[];
+      return rows.map((row) => toClaimed(row, workerId, now, leaseExpiresAt));
+    }
+    let reply: [number[], number[], ClaimedRow[]];
+    try {
+      reply = (await this.script("tick", [...writes.args, ...claimArgs])) as typeof reply;
+    } catch (error) {
+      this.leases.settleFailed(writes.taken, error);
+      throw error;
+    }
+    this.leases.settle(writes.taken, reply[0], reply[1]);
+    return reply[2].map((row) => toClaimed(row, workerId, now, leaseExpiresAt));
   }
 
   extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean> {

@@ -29,7 +29,11 @@
 -- P:run (kept exact by setStatus) < limit; rate = starts in (now - perMs, now] (P:rs, pruned once per
 -- bucket per call) < max and the bucket not blocked past now (P:rb). A skipped job stays pending,
 -- untouched (no attempt, no status change); only its group's entry in P:r moves.
-local now, limit, owner, leaseExpiresAt, fairness = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+-- In a tick (tick.lua runs first) the claim's arguments start at CLAIM_AT instead of 3.
+if BATCH == nil then beginBatch() end
+local A = CLAIM_AT
+local now, limit, owner, leaseExpiresAt, fairness = ARGV[A], tonumber(ARGV[A + 1]) or 0, ARGV[A + 2], ARGV[A + 3],
+  ARGV[A + 4]
 local nowNum = tonumber(now)
 local PROMOTE, WAKE, MAX_SKIPS = 500, 500, 1000
 
@@ -62,7 +66,7 @@ local function unparkAll(jobType)
   for k = 1, #scan[2], 2 do unpark(jobType, scan[2][k]) end
 end
 
-for a = 8, #ARGV, 4 do
+for a = A + 5, #ARGV, 4 do
   local jobType = ARGV[a]
   local lim = nil
   if ARGV[a + 1] ~= '' or ARGV[a + 2] ~= '' then
@@ -85,6 +89,7 @@ end
 local function front(line)
   if line.pos > #line.items then
     if line.complete then return nil end
+    flushZ(line.key) -- this call's removals from P:r first
     local flat = redis.call('ZRANGE', line.key, 0, line.chunk - 1, 'WITHSCORES')
     line.items, line.pos = {}, 1
     for k = 1, #flat, 2 do line.items[#line.items + 1] = { m = flat[k], s = tonumber(flat[k + 1]) } end
@@ -148,7 +153,8 @@ local skips = 0
 -- Shows the claim one job (the line's front, already stepped past); returns nothing.
 local function visit(line, e)
   local id = string.sub(e.m, 18)
-  local j = head(id)
+  local f = redis.call('HMGET', jobKey(id), unpack(CLAIM_FIELDS))
+  local j = headOfClaim(id, f)
   if j == nil or j.status ~= 'pending' or j.q ~= 'r' or j.pm ~= e.m then
     redis.call('ZREM', line.key, e.m) -- a stray entry (never expected): drop it
     return
@@ -185,11 +191,14 @@ local function visit(line, e)
   j.attempts = tostring(attempts)
   redis.call('HSET', jobKey(id), 'leaseOwner', owner, 'leaseExpiresAt', leaseExpiresAt, 'startedAt', now,
     'updatedAt', now, 'progress', 0, 'attempts', attempts, 'status', 'running')
-  redis.call('ZADD', RUNNING, leaseExpiresAt, id)
+  zadd(RUNNING, leaseExpiresAt, id)
   setStatus(j, 'running', true)
   if lim and lim.rmax and j.rk then redis.call('ZADD', startsKey(j.type, j.rk), now, id .. ':' .. attempts) end
   publishAs('started', j, 0, j.message)
-  out[#out + 1] = record(id)
+  -- The answer: what the read above has that the caller does not know (record.ts toClaimed adds
+  -- status, lease, times and progress 0 from the claim's own arguments). No second read of the job.
+  out[#out + 1] = { id, f[1], f[2], f[6], f[19], f[21], f[20], f[10], f[4], f[12], f[9], f[13], f[14], f[15],
+    f[18], j.attempts }
 end
 
 while #out < limit and skips < MAX_SKIPS do
@@ -201,5 +210,10 @@ while #out < limit and skips < MAX_SKIPS do
   if best == nil then break end
   bestLine.pos = bestLine.pos + 1
   visit(bestLine, best)
+end
+flushWrites()
+if DONE then
+  DONE[3] = out
+  return DONE
 end
 return out
