@@ -10,7 +10,7 @@ import { DEFAULT_NIGHTLY, type NightlySettings } from "./domain/nightly.js";
 import { onAppError } from "./errors.js";
 import { type AppMetrics, createAppMetrics } from "./metrics/app-metrics.js";
 import { PROMETHEUS_CONTENT_TYPE } from "./metrics/registry.js";
-import { type Authenticate, bearerAuth } from "./middleware/auth.js";
+import { type Authenticate, bearerAuth, isCachedAuthenticate } from "./middleware/auth.js";
 import { idempotentPosts } from "./middleware/idempotency.js";
 import { rateLimitWrites } from "./middleware/rate-limit.js";
 import { requestContext } from "./middleware/request-context.js";
@@ -20,9 +20,11 @@ import { adminRoutes } from "./routes/admin.js";
 import { companyRoutes } from "./routes/companies.js";
 import type { RouteDeps } from "./routes/deps.js";
 import { jobCommandRoutes } from "./routes/job-commands.js";
+import { leanJobStatus } from "./routes/job-status.js";
 import { journalRoutes } from "./routes/journal.js";
 import { ruleRoutes } from "./routes/rules.js";
 import { scheduleRoutes } from "./routes/schedules.js";
+import { sessionRoutes } from "./routes/session.js";
 import { systemRoutes } from "./routes/system.js";
 import { transactionRoutes } from "./routes/transactions.js";
 import type { BooksTransactionEnqueue } from "./runtime/books-transaction-enqueue.js";
@@ -86,7 +88,13 @@ export function createApp(options: AppOptions): App {
   };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  if (tracingEnabled()) app.use("*", httpTracing());
+  const tracing = tracingEnabled();
+  if (tracing) app.use("*", httpTracing());
+  // Ahead of every middleware: the status poll's lean path (routes/job-status.ts). It needs the auth
+  // cache's synchronous look-up, and is left out when each request must carry a trace span.
+  if (!tracing && isCachedAuthenticate(options.authenticate)) {
+    app.get("/api/jobs/:id", leanJobStatus({ queue, authenticate: options.authenticate, metrics, logger }));
+  }
   app.use("*", requestContext(logger, metrics));
   app.onError(onAppError);
   app.notFound((c) =>
@@ -97,6 +105,7 @@ export function createApp(options: AppOptions): App {
   app.use("/api/*", rateLimitWrites(createTokenBuckets(options.rateLimit ?? { burst: 60, perSecond: 20 })));
   app.use("/api/*", idempotentPosts());
 
+  app.route("/", sessionRoutes({ db, authenticate: options.authenticate }));
   app.route("/", jobCommandRoutes(deps));
   app.route(
     "/",

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context.js";
 import { ApiError } from "../errors.js";
@@ -45,26 +45,66 @@ export function bearerAuth(authenticate: Authenticate): MiddlewareHandler<AppEnv
   };
 }
 
-/** How long a verified token is trusted without a database read. Revoking takes effect within this. */
-const AUTH_CACHE_MS = 30_000;
+/** How long a verified token is trusted without a database read (see {@link cachedAuthenticate}). */
+export const AUTH_CACHE_MS = 10_000;
 const AUTH_CACHE_MAX = 10_000;
 
+/** An {@link Authenticate} that remembers verified tokens, with a synchronous look-up and revocation. */
+export interface CachedAuthenticate extends Authenticate {
+  /**
+   * The principal of a token verified within the TTL, without a database read or a promise; undefined
+   * when it is not cached (unknown, expired, revoked): the caller then takes the awaited path.
+   */
+  peek(token: string): Principal | undefined;
+  /** Forgets the credential at once: its next request is verified against the store again. */
+  revoke(tokenId: string): void;
+}
+
+export function isCachedAuthenticate(authenticate: Authenticate): authenticate is CachedAuthenticate {
+  const cached = authenticate as Partial<CachedAuthenticate>;
+  return typeof cached.peek === "function" && typeof cached.revoke === "function";
+}
+
 /**
- * Remembers verified tokens (by their sha-256, never the token itself) for 30 s: every request is
- * authenticated, and a status poll should not cost a database read for its credential. Unknown
- * tokens are not cached, so a newly created token works at once.
+ * Remembers verified tokens (by their sha-256, never the token itself) for `ttlMs` (10 s): every
+ * request is authenticated, and a status poll should not cost a database read for its credential.
+ * Unknown tokens are not cached, so a newly created token works at once; `revoke(tokenId)` drops a
+ * credential at once in this process (another process's revocation shows within the TTL).
  */
-export function cachedAuthenticate(authenticate: Authenticate, now: () => number = Date.now): Authenticate {
+export function cachedAuthenticate(
+  authenticate: Authenticate,
+  now: () => number = Date.now,
+  ttlMs: number = AUTH_CACHE_MS,
+): CachedAuthenticate {
   const cache = new Map<string, { principal: Principal; until: number }>();
-  return async (token) => {
-    const key = createHash("sha256").update(token).digest("base64");
+  const keyOf = (token: string) => hash("sha256", token, "base64");
+  // Revocation bumps the generation, so a verification that was in flight when the token was revoked
+  // does not put it back into the cache.
+  let generation = 0;
+  const cached = async (token: string) => {
+    const key = keyOf(token);
     const hit = cache.get(key);
     if (hit && hit.until > now()) return hit.principal;
+    const started = generation;
     const principal = await authenticate(token);
-    if (principal) {
+    if (principal && started === generation) {
       if (cache.size >= AUTH_CACHE_MAX) cache.clear();
-      cache.set(key, { principal, until: now() + AUTH_CACHE_MS });
+      cache.set(key, { principal, until: now() + ttlMs });
     } else cache.delete(key);
     return principal;
   };
+  return Object.assign(cached, {
+    peek(token: string): Principal | undefined {
+      const key = keyOf(token);
+      const hit = cache.get(key);
+      if (hit === undefined) return undefined;
+      if (hit.until > now()) return hit.principal;
+      cache.delete(key);
+      return undefined;
+    },
+    revoke(tokenId: string): void {
+      generation++;
+      for (const [key, entry] of cache) if (entry.principal.tokenId === tokenId) cache.delete(key);
+    },
+  });
 }

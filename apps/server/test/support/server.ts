@@ -14,6 +14,7 @@ import pino from "pino";
 import { type AppOptions, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { loadBookTasks } from "../../src/domain/book-tasks.js";
+import { cachedAuthenticate } from "../../src/middleware/auth.js";
 
 export interface TestTenant {
   tenantId: string;
@@ -39,9 +40,11 @@ export interface TestServer {
  * the real book tasks unless others are given. Nothing listens on a port: tests use `app.request()`.
  */
 export async function createTestServer(
-  options: { tasks?: AnyTask[] } & Partial<
-    Pick<AppOptions, "uploadMaxBytes" | "rateLimit" | "sseHeartbeatMs">
-  > = {},
+  options: {
+    tasks?: AnyTask[];
+    /** Wrap the token check in the server's auth cache (as `openRuntime` does), which turns on the status poll's lean path. */
+    cachedAuth?: boolean;
+  } & Partial<Pick<AppOptions, "uploadMaxBytes" | "rateLimit" | "sseHeartbeatMs">> = {},
 ): Promise<TestServer> {
   const db = openBooksDb({ url: ":memory:" });
   await migrateToLatest(db);
@@ -60,7 +63,9 @@ export async function createTestServer(
     db,
     queue,
     logger: pino({ level: "silent" }),
-    authenticate: (token) => verifyApiToken(db, token),
+    authenticate: options.cachedAuth
+      ? cachedAuthenticate((token) => verifyApiToken(db, token))
+      : (token) => verifyApiToken(db, token),
     rateLimit: options.rateLimit ?? { burst: 1000, perSecond: 1000 },
     ...(options.uploadMaxBytes ? { uploadMaxBytes: options.uploadMaxBytes } : {}),
     ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),

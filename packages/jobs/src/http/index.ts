@@ -13,3 +13,4 @@ export {
   StatusCountsSchema,
   WireJobSchema,
 } from "./schemas.js";
+export { createJobStatusJson } from "./status-json.js";
