@@ -30,6 +30,8 @@
 -- bucket per call) < max and the bucket not blocked past now (P:rb). A skipped job stays pending,
 -- untouched (no attempt, no status change); only its group's entry in P:r moves.
 -- In a tick (tick.lua runs first) the claim's arguments start at CLAIM_AT instead of 3.
+-- (A tick checked them with its writes' before writing anything.)
+if DONE == nil then checkClaim(CLAIM_AT) end
 if BATCH == nil then beginBatch() end
 local A = CLAIM_AT
 local now, limit, owner, leaseExpiresAt, fairness = ARGV[A], tonumber(ARGV[A + 1]) or 0, ARGV[A + 2], ARGV[A + 3],

@@ -595,3 +595,46 @@ end
 -- the writes that ran before it (the claim then answers { progress replies, completion replies, jobs }).
 local CLAIM_AT = 3
 local DONE = nil
+
+-- Argument checks before the first write ----------------------------------------------------------
+-- Redis does not undo a script's writes when it fails half-way. A lease write that failed after some
+-- of its writes left the job `running` where reclaim never takes it: a completion whose arguments had
+-- another layout (scripts and lease-writes.ts of different versions) deleted the lease owner, then
+-- failed at its HSET — running, no owner, never reclaimed; a claim with a bad lease expiry set the
+-- status but its batched P:running entry never went out (docs/reliability.md, "stuck running";
+-- test/redis.stuck-running.test.ts). So complete, progress, tick and claim check their whole argument
+-- list first and refuse it whole, nothing written.
+local function badArgs(what) error('bad arguments (nothing written): ' .. what, 0) end
+
+-- A finite number (tonumber reads 'nan' and 'inf' too, which ZADD refuses half-way).
+local function finite(v)
+  local x = tonumber(v)
+  return x ~= nil and x == x and x ~= math.huge and x ~= -math.huge
+end
+
+-- n at ARGV[at], then n groups of `width` values whose offsets in `numbers` must be numbers; returns
+-- the index after them.
+local function checkGroups(at, width, numbers, what)
+  local n = tonumber(ARGV[at])
+  if n == nil or n < 0 or n % 1 ~= 0 then badArgs(what .. ': no count at ' .. at) end
+  local after = at + 1 + n * width
+  if after - 1 > #ARGV then badArgs(what .. ': ' .. n .. ' groups of ' .. width .. ' expected') end
+  for i = 0, n - 1 do
+    for _, k in ipairs(numbers) do
+      if not finite(ARGV[at + 1 + i * width + k]) then badArgs(what .. ': a number expected at ' .. (at + 1 + i * width + k)) end
+    end
+  end
+  return after
+end
+
+local function checkProgress(at) return checkGroups(at, 7, { 3, 6 }, 'progress') end
+local function checkCompletions(at) return checkGroups(at, 8, { 6, 7 }, 'complete') end
+
+-- A claim's arguments from ARGV[at] (none at all: nothing is claimed, a tick that only writes).
+local function checkClaim(at)
+  if ARGV[at] == nil then return end
+  if not (finite(ARGV[at]) and finite(ARGV[at + 1]) and finite(ARGV[at + 3])) then
+    badArgs('claim: now, limit and lease expiry must be numbers')
+  end
+  if (#ARGV - at - 4) % 4 ~= 0 then badArgs('claim: 4 values per type expected') end
+end

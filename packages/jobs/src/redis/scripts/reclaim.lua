@@ -9,7 +9,11 @@ for i = 0, n - 1 do
   local b = 8 + i * 4
   local j = head(ARGV[b])
   local expiry = redis.call('ZSCORE', RUNNING, ARGV[b])
-  if held(j, ARGV[b + 1], ARGV[b + 2]) and expiry and tonumber(expiry) < now then
+  -- A job left running without a lease owner (a write that failed half-way, before lib.lua checked
+  -- arguments first) is taken too: else nothing would ever end it.
+  local ownerless = j ~= nil and j.status == 'running' and j.owner == nil and ARGV[b + 1] == ''
+    and j.attempts == ARGV[b + 2]
+  if (ownerless or held(j, ARGV[b + 1], ARGV[b + 2])) and expiry and tonumber(expiry) < now then
     reclaimed = reclaimed + 1
     if ARGV[b + 3] ~= '' then
       redis.call('HSET', jobKey(j.id), 'error', ARGV[5])

@@ -4,6 +4,7 @@
 -- exactly as claim.lua takes them from its ARGV[3] (now, limit, worker id, lease expiry, fairness,
 -- types…; none at all: a flush of the writes, nothing claimed). Runs as lib.lua .. tick.lua .. claim.lua (scripts.ts).
 -- Returns { progress replies, completion replies, claimed records }.
+checkClaim(checkCompletions(checkProgress(3)))
 beginBatch()
 local progressed, afterProgress = progressMany(3)
 local completed, afterCompletions = completeMany(afterProgress)
