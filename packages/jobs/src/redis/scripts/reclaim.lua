@@ -11,7 +11,7 @@ for i = 0, n - 1 do
   local expiry = redis.call('ZSCORE', RUNNING, ARGV[b])
   -- A job left running without a lease owner (a write that failed half-way, before lib.lua checked
   -- arguments first) is taken too: else nothing would ever end it.
-  local ownerless = j ~= nil and j.status == 'running' and j.owner == nil and ARGV[b + 1] == ''
+  local ownerless = j ~= nil and j.status == 'running' and not j.owner and ARGV[b + 1] == ''
     and j.attempts == ARGV[b + 2]
   if (ownerless or held(j, ARGV[b + 1], ARGV[b + 2])) and expiry and tonumber(expiry) < now then
     reclaimed = reclaimed + 1
