@@ -1,6 +1,6 @@
 import { createApiToken } from "@ledgerflow/books";
 import { createWorker, defineTask, type Queue, type Worker } from "@ledgerflow/jobs";
-import { waitForJob } from "@ledgerflow/jobs/testing";
+import { inlineFlowContext, waitForJob } from "@ledgerflow/jobs/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
@@ -251,6 +251,7 @@ describe("bulk actions by filter, as a jobs_bulk_action job", () => {
     const input: BulkActionInput = { action: "cancel", filter: { task: "echo" } };
     const result = await task.handler({
       input,
+      ...inlineFlowContext(),
       progress: (pct, message) => reports.push([pct, message]),
       signal: new AbortController().signal,
       attempt: 1,

@@ -9,6 +9,7 @@ import {
   waitForJob,
 } from "@ledgerflow/jobs";
 import { createMemoryStore } from "@ledgerflow/jobs/memory";
+import { inlineFlowContext } from "@ledgerflow/jobs/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLlmCategorizer } from "../src/categorize/llm/categorizer.js";
 import type { LlmConfig } from "../src/categorize/llm/config.js";
@@ -89,6 +90,7 @@ async function runAttempt<I, R>(
   const validated = (await task.input["~standard"].validate(input)) as { value: I };
   return await task.handler({
     input: validated.value,
+    ...inlineFlowContext(),
     progress: () => {},
     signal: new AbortController().signal,
     attempt,

@@ -9,6 +9,7 @@ import {
   waitForJob,
 } from "@ledgerflow/jobs";
 import { createMemoryStore } from "@ledgerflow/jobs/memory";
+import { inlineFlowContext } from "@ledgerflow/jobs/testing";
 import type { LlmCategorizer } from "../src/categorize/llm/categorizer.js";
 import type { BooksDb } from "../src/db/open.js";
 import { createBookTasks } from "../src/tasks/index.js";
@@ -66,6 +67,7 @@ export async function runHandler<I, R extends import("@ledgerflow/jobs").Json>(
   const progress: [number, string | undefined][] = [];
   const ctx: TaskContext<I> = {
     input: validated.value,
+    ...inlineFlowContext(),
     progress: (pct, msg) => {
       progress.push([pct, msg]);
       options.onProgress?.(pct, msg);

@@ -1,5 +1,7 @@
 import { systemClock } from "./clock.js";
 import { isJobsError, JobsError } from "./errors.js";
+import { type BatchInfo, type BatchOptions, enqueueBatch, jobEnded, sweepFlows } from "./flows/groups.js";
+import { type FlowInfo, flowInfo } from "./flows/info.js";
 import { newJobId } from "./ids.js";
 import { combineInstrumentation, type EnqueueProbe, type Instrumentation } from "./instrumentation.js";
 import { EventHub } from "./queue-events.js";
@@ -83,7 +85,17 @@ export interface Queue {
   get(tenantId: string | null, id: string): Promise<JobRecord>;
   list(query: ListQuery): Promise<ListPage>;
   counts(tenantId: string, type?: string): Promise<Record<JobStatus, number>>;
+  /** Cancels the job; a parent's children that have not ended are cancelled with it. */
   cancel(tenantId: string, id: string): Promise<JobRecord>;
+  /**
+   * Enqueues up to 1,000 jobs of one task as a batch; `onComplete`'s job is enqueued exactly once,
+   * after every member ended (docs/jobs/flows.md). Refuses 0 members or more than 1,000.
+   */
+  enqueueBatch<I>(task: TaskRef<I>, inputs: readonly I[], options: BatchOptions): Promise<BatchInfo>;
+  /** A job's steps, its parent and its children's counts (docs/jobs/flows.md). Throws JobsError("not_found"). */
+  flow(tenantId: string | null, id: string): Promise<FlowInfo>;
+  /** Re-checks unfinished children and batches (a process died between a member's end and its count). */
+  sweepFlows(): Promise<number>;
   retry(tenantId: string, id: string): Promise<JobRecord>;
   delete(tenantId: string, id: string): Promise<void>;
   /**
@@ -302,8 +314,17 @@ export function createQueue(options: QueueOptions): Queue {
     async cancel(tenantId, id) {
       const job = await guarded(store, () => store.cancel(tenantId, id, clock.now(), retentionMs));
       if (job === null) throw notFound(id);
+      if (job.status === "cancelled") await guarded(store, () => jobEnded(queue, job));
       return job;
     },
+    enqueueBatch: (task, inputs, opts) =>
+      guarded(store, () => enqueueBatch(queue, task as TaskRef<unknown>, inputs, opts)),
+    async flow(tenantId, id) {
+      const info = await guarded(store, () => flowInfo(queue, tenantId, id));
+      if (info === null) throw notFound(id);
+      return info;
+    },
+    sweepFlows: () => guarded(store, () => sweepFlows(queue)),
     async retry(tenantId, id) {
       const job = await guarded(store, () => store.retry(tenantId, id, clock.now()));
       if (job === null) throw notFound(id);

@@ -14,6 +14,10 @@
  * a clock of their own, so leases, retries and retention can be tested in fake time.
  */
 
+import type { ChildOutcome } from "./flows/groups.js";
+import type { TaskRef } from "./queue.js";
+import type { SpawnedChildren, WaitForChildrenOptions } from "./worker/steps.js";
+
 export const JOB_STATUSES = ["pending", "running", "complete", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ["complete", "failed", "cancelled"];
@@ -237,6 +241,12 @@ export interface StoreCapabilities {
   crossProcessEvents: boolean;
   /** `enqueue` can join a transaction of the application's own database. */
   transactionalEnqueue: boolean;
+  /**
+   * A claim is a network round trip worth hiding: a worker may claim up to this many jobs ahead of
+   * its free slots — as many as freed while its last claim was in flight, at most its concurrency
+   * (worker/claimer.ts). Absent or 0: a worker claims only for free slots.
+   */
+  claimAhead?: number;
 }
 
 export interface FailOptions {
@@ -396,6 +406,26 @@ export interface TaskContext<I> {
   jobId: string;
   tenantId: string;
   log: TaskLogger;
+  /**
+   * A durable step (docs/jobs/steps.md): runs `fn` once per job and stores its JSON result (fenced by
+   * the lease); a later attempt gets the stored result without running `fn`. Names are unique within
+   * one run of the handler. A step that throws is not stored and follows the task's retry policy.
+   */
+  step<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
+  /** Frees the worker slot for `ms`: the job goes back to pending and replays from the top later. */
+  sleep(name: string, ms: number): Promise<void>;
+  /** Like `sleep`, until a time (a Date or epoch ms). */
+  waitUntil(name: string, date: Date | number): Promise<void>;
+  /**
+   * Only inside `step`: enqueues child jobs (docs/jobs/flows.md), idempotently (a retry of the step
+   * gets the same children). At most 1,000 per call.
+   */
+  spawn<I>(task: TaskRef<I>, inputs: readonly I[]): Promise<SpawnedChildren>;
+  /**
+   * Suspends the job (no slot held) until every child spawned so far ended, then returns how each
+   * ended. By default (`failParent: true`) a failed or cancelled child fails the parent for good.
+   */
+  waitForChildren(options?: WaitForChildrenOptions): Promise<ChildOutcome[]>;
 }
 
 export interface BackoffOptions {

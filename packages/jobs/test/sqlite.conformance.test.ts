@@ -11,6 +11,7 @@ let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 runStoreConformance({
+  flows: false,
   name: "sqlite",
   createStore: async (variant) => {
     n += 1;

@@ -20,6 +20,7 @@ import type {
   TypeStats,
   Unsubscribe,
 } from "../types.js";
+import { MemoryFlows } from "./flows.js";
 import { MemoryJobs } from "./jobs.js";
 import { ClaimGate, RateBuckets } from "./limits.js";
 import { countJobs, listJobs, typeStats } from "./list.js";
@@ -54,8 +55,12 @@ export class MemoryJobStore implements JobStore {
   private readonly schedules = new MemorySchedules();
   private readonly paused = new Set<string>();
 
+  /** Steps, suspensions and groups (flows/types.ts). */
+  readonly flows: MemoryFlows;
+
   constructor(options: MemoryStoreOptions = {}) {
     this.jobs = new MemoryJobs(options.fairness ?? "tenant");
+    this.flows = new MemoryFlows(this.jobs);
   }
 
   async init(): Promise<void> {}

@@ -3,6 +3,7 @@ import type { Queue } from "../queue.js";
 import type { JobRecord, TaskLogger } from "../types.js";
 import { decideFailure } from "./outcome.js";
 import type { JobRun } from "./run.js";
+import { ended, Suspension, suspend } from "./steps-outcome.js";
 
 export interface OutcomeContext {
   readonly queue: Queue;
@@ -32,6 +33,9 @@ export async function recordOutcome(context: OutcomeContext, run: JobRun): Promi
       const result = (run.outcome === undefined ? null : run.outcome) as JobRecord["result"];
       const held = await store.complete(run.lease, result, clock.now(), context.queue.retentionMs, message);
       run.ended(held ? "completed" : "lease_lost");
+      if (held) await ended(context, run, "complete", result);
+    } else if (run.outcome instanceof Suspension) {
+      await suspend(context, run, run.outcome);
     } else {
       // The last unwritten progress value goes first, so a failed job shows where it stopped.
       const settling = run.settleProgress();
@@ -68,6 +72,7 @@ async function fail(context: OutcomeContext, run: JobRun): Promise<void> {
     decision.retryAt === undefined ? { now, retentionMs } : { retryAt: decision.retryAt, now, retentionMs };
   const held = await store.fail(run.lease, decision.error, options);
   run.ended(held ? (decision.retryAt === undefined ? "failed" : "retrying") : "lease_lost", run.outcome);
+  if (held && decision.retryAt === undefined) await ended(context, run, "failed", null, decision.error);
 }
 
 export function outcomeNotRecorded(logger: TaskLogger, jobId: string, error: unknown): void {

@@ -1,7 +1,10 @@
+import type { ChildOutcome } from "../flows/groups.js";
 import type { AttemptOutcome, AttemptProbe } from "../instrumentation.js";
+import type { Queue, TaskRef } from "../queue.js";
 import type { AnyTask } from "../task.js";
 import type { Clock, JobRecord, JobStore, Lease, TaskContext, TaskLogger } from "../types.js";
 import { ProgressCoalescer } from "./progress.js";
+import { FlowRun, type SpawnedChildren, type WaitForChildrenOptions } from "./steps.js";
 
 /** Why an attempt was stopped from outside its handler. */
 export type StopReason = "cancelled" | "lease_lost" | "timeout" | "shutdown";
@@ -25,6 +28,8 @@ export interface RunHost {
   readonly clock: Clock;
   readonly store: JobStore;
   readonly logger: TaskLogger;
+  /** For flows (steps, children): created on the handler's first `ctx.step`/`sleep`/`spawn`. */
+  readonly queue: Queue;
   /** A progress write was rejected: the lease is gone. */
   leaseLost(run: JobRun): void;
 }
@@ -62,6 +67,7 @@ export class JobRun implements TaskContext<unknown> {
   private coalescer: ProgressCoalescer | undefined;
   private logger: TaskLogger | undefined;
   private boundProgress: ((percent: number, message?: string) => void) | undefined;
+  private flowRun: FlowRun | undefined;
 
   constructor(
     readonly job: JobRecord,
@@ -102,6 +108,42 @@ export class JobRun implements TaskContext<unknown> {
   get progress(): (percent: number, message?: string) => void {
     this.boundProgress ??= (percent, message) => this.report(percent, message);
     return this.boundProgress;
+  }
+
+  /** Steps, sleeps and children (worker/steps.ts); nothing is read until the handler uses one. */
+  private get flow(): FlowRun {
+    this.flowRun ??= new FlowRun({
+      queue: this.host.queue,
+      lease: this.lease,
+      jobId: this.jobId,
+      tenantId: this.tenantId,
+      leaseLost: () => {
+        this.host.leaseLost(this);
+        return new AttemptAbortedError("lease_lost");
+      },
+    });
+    return this.flowRun;
+  }
+
+  step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    return this.flow.step(name, fn);
+  }
+
+  sleep(name: string, ms: number): Promise<void> {
+    return this.flow.sleepUntil(`ctx.sleep("${name}")`, name, this.host.clock.now() + ms);
+  }
+
+  waitUntil(name: string, date: Date | number): Promise<void> {
+    const at = typeof date === "number" ? date : date.getTime();
+    return this.flow.sleepUntil(`ctx.waitUntil("${name}")`, name, at);
+  }
+
+  spawn<I>(task: TaskRef<I>, inputs: readonly I[]): Promise<SpawnedChildren> {
+    return this.flow.spawn(task as TaskRef<unknown>, inputs);
+  }
+
+  waitForChildren(options?: WaitForChildrenOptions): Promise<ChildOutcome[]> {
+    return this.flow.waitForChildren(options);
   }
 
   private report(percent: number, message: string | undefined): void {

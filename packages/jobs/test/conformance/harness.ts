@@ -12,6 +12,8 @@ export interface StoreConformanceOptions {
   createStore: (options?: StoreVariant) => Promise<JobStore>;
   /** Tears down what createStore made (drop the schema, delete keys). `close()` is called for you first. */
   destroyStore?: (store: JobStore) => Promise<void>;
+  /** false while a store has no `store.flows` yet: the flow tests are skipped (named so). Default true. */
+  flows?: boolean;
   /** Set (to the reason) when the store's service is not reachable: every test is then skipped. */
   skip?: string;
 }

@@ -6,6 +6,7 @@ import { engineQueueControlTests } from "./engine-queue-control.js";
 import { engineRunTests } from "./engine-run.js";
 import { enqueueAndReadTests } from "./enqueue.js";
 import { eventTests } from "./events.js";
+import { flowTests } from "./flows.js";
 import { type StoreConformanceOptions, type StoreVariant, useStore } from "./harness.js";
 import { keyTests } from "./keys.js";
 import { leaseTests } from "./lease.js";
@@ -51,5 +52,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     scheduleStoreTests(h);
     engineQueueControlTests(h);
     operationsTests(h);
+    flowTests(h, options.flows !== false);
   });
 }
