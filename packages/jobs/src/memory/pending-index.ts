@@ -66,13 +66,20 @@ class TypeQueue {
     return band;
   }
 
-  /** The first due job over all priorities, and its band. */
-  top(): { entry: QueueEntry<StoredJob>; band: Band } | undefined {
+  /** The band of the entry `top()` returned last (a field, not a pair object: top runs once per job). */
+  topBand: Band | undefined;
+
+  /** The first due job over all priorities; its band is left in `topBand`. */
+  top(): QueueEntry<StoredJob> | undefined {
     for (const priority of this.priorities) {
       const band = this.bands.get(priority) as Band;
       const entry = band.top();
-      if (entry !== undefined) return { entry, band };
+      if (entry !== undefined) {
+        this.topBand = band;
+        return entry;
+      }
     }
+    this.topBand = undefined;
     return undefined;
   }
 }
@@ -134,33 +141,36 @@ export class PendingIndex {
       this.promote(queue, now);
       queues.push(queue);
     }
-    const skipped: StoredJob[] = [];
+    let skipped: StoredJob[] | undefined;
     try {
       for (;;) {
-        let best: { entry: QueueEntry<StoredJob>; band: Band } | undefined;
+        let best: QueueEntry<StoredJob> | undefined;
+        let bestBand: Band | undefined;
         for (const queue of queues) {
           const top = queue.top();
           if (top === undefined) continue;
           if (
             best === undefined ||
-            top.entry.value.priority > best.entry.value.priority ||
-            (top.entry.value.priority === best.entry.value.priority && before(top.entry, best.entry))
+            top.value.priority > best.value.priority ||
+            (top.value.priority === best.value.priority && before(top, best))
           ) {
             best = top;
+            bestBand = queue.topBand;
           }
         }
-        if (best === undefined) return;
-        const job = best.entry.value;
+        if (best === undefined || bestBand === undefined) return;
+        const job = best.value;
         const decision = visit(job);
-        best.band.pop();
+        bestBand.pop();
         if (decision === TAKE_AND_STOP) return;
         if (decision === SKIP) {
+          skipped ??= [];
           skipped.push(job);
           if (skipped.length >= maxSkips) return;
         }
       }
     } finally {
-      for (const job of skipped) this.putBack(job);
+      if (skipped !== undefined) for (const job of skipped) this.putBack(job);
     }
   }
 

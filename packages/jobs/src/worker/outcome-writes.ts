@@ -51,8 +51,12 @@ export class OutcomeWrites<T> {
     this.inFlight.add(item);
     // `write` must not reject, but if it does anyway (a logger that throws), the room must still come
     // back: a lost answer would hold the slot forever and, after `limit` of them, stop the worker.
-    const answered = () => this.answered(item);
-    this.write(item).then(answered, answered);
+    // The callbacks are inline arrows, not a named const: this runs once per job, and a named closure
+    // costs a defineProperty of its name per call where the source is run through tsx (keepNames).
+    this.write(item).then(
+      () => this.answered(item),
+      () => this.answered(item),
+    );
     this.issued(item);
   }
 
