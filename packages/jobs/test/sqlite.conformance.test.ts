@@ -11,7 +11,6 @@ let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 runStoreConformance({
-  flows: false,
   name: "sqlite",
   createStore: async (variant) => {
     n += 1;

@@ -13,6 +13,11 @@ export interface TableNames {
   schedules: string;
   /** Job types paused for every worker (setTypePaused). */
   pausedTypes: string;
+  /** Durable steps of jobs (flows.ts). */
+  steps: string;
+  /** Children and batch groups, and which of their members' ends were counted (flows.ts). */
+  groups: string;
+  groupEnds: string;
 }
 
 const PREFIX_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$|^$/;
@@ -32,6 +37,9 @@ export function tableNames(prefix: string): TableNames {
     rateBlocks: `${prefix}jobs_rate_blocks`,
     schedules: `${prefix}jobs_schedules`,
     pausedTypes: `${prefix}jobs_paused_types`,
+    steps: `${prefix}jobs_steps`,
+    groups: `${prefix}jobs_groups`,
+    groupEnds: `${prefix}jobs_group_ends`,
   };
 }
 
@@ -185,6 +193,42 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE ${pausedTypes} (
         type TEXT PRIMARY KEY NOT NULL,
         paused_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    /**
+     * Version 5, flows (docs/jobs/flows.md): a job's stored steps; groups (a parent's children, a
+     * batch) with their remaining count; one row per counted member end, so each is counted once.
+     */
+    version: 5,
+    name: "durable steps, children and batches",
+    sql: ({ steps, groups, groupEnds }) => `
+      CREATE TABLE ${steps} (
+        job_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        PRIMARY KEY (job_id, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE ${groups} (
+        id TEXT PRIMARY KEY NOT NULL,
+        tenant_id TEXT NOT NULL,
+        parent_job_id TEXT,
+        total INTEGER NOT NULL,
+        remaining INTEGER NOT NULL,
+        on_complete TEXT,
+        done INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX ${groups}_parent ON ${groups} (parent_job_id) WHERE parent_job_id IS NOT NULL;
+      CREATE INDEX ${groups}_open ON ${groups} (created_at) WHERE done = 0;
+      CREATE TABLE ${groupEnds} (
+        group_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        PRIMARY KEY (group_id, idx)
       ) WITHOUT ROWID;
     `,
   },

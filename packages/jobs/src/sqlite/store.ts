@@ -25,6 +25,7 @@ import type {
 import { WriteBatcher } from "./batcher.js";
 import { BackgroundCheckpointer } from "./checkpointer.js";
 import { type Placement, QueueControl } from "./claim.js";
+import { SqliteFlows } from "./flows.js";
 import { JobLister } from "./list.js";
 import { cancelJob, deleteExpiredJobs, deleteJob, reclaimExpired, retryJob } from "./manage.js";
 import { Operations } from "./operations.js";
@@ -81,6 +82,8 @@ export class SqliteJobStore implements JobStore {
   private readonly checkpointer: BackgroundCheckpointer;
   private readonly listeners = new Set<JobEventListener>();
   private lastTypes: { types: readonly string[]; json: string } | null = null;
+  /** Steps, suspensions and groups (flows/types.ts). */
+  readonly flows: SqliteFlows;
 
   constructor(
     private readonly db: Database.Database,
@@ -97,6 +100,7 @@ export class SqliteJobStore implements JobStore {
       busyTimeoutMs,
       () => this.checkpointer.committed(),
     );
+    this.flows = new SqliteFlows(db, tables, this.batcher, () => this.prepare());
   }
 
   async init(): Promise<void> {
