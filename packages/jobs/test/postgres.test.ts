@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, afterEach, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { createQueue, createWorker, defineTask } from "../src/index.js";
 import { createPostgresStore, enqueueInTransaction, type PostgresJobStore } from "../src/postgres/index.js";
+import { DEFAULT_CLAIM_AHEAD } from "../src/postgres/store.js";
 import type { ClaimRequest, Fairness, JobEvent, JobRecord, Lease } from "../src/types.js";
 import { DAY, eventually, newJob, OTHER_TENANT, T0, TENANT, TYPE } from "./conformance/harness.js";
 import { drainWithRacingClaimers } from "./support/racing-claims.js";
@@ -157,20 +160,60 @@ describeIfService("postgres store", available, () => {
     expect((await store.get(null, jobs[0]!.id))?.status).toBe("running");
   });
 
-  it("with prefetch, claims ahead for the same worker and gives the unserved jobs back on close", async () => {
+  it("claims ahead by default (the prefetch option caps it, 0 turns it off); a claim itself takes only what it asks for", async () => {
     const schema = uniqueSchemaName();
-    const observer = await open(schema);
-    const store = await open(schema, "lf_test", 5);
+    const store = await open(schema, "lf_test", DEFAULT_CLAIM_AHEAD);
+    expect(store.capabilities.claimAhead).toBe(DEFAULT_CLAIM_AHEAD);
+    expect(createPostgresStore({ connectionString: POSTGRES_URL, schema }).capabilities.claimAhead).toBe(
+      DEFAULT_CLAIM_AHEAD,
+    );
+    expect(
+      createPostgresStore({ connectionString: POSTGRES_URL, schema, prefetch: 0 }).capabilities.claimAhead,
+    ).toBe(0);
     await store.enqueueMany(Array.from({ length: 10 }, () => newJob()));
-    const claim = () => store.claim({ workerId: "w1", limit: 2, leaseMs: 60_000, now: T0, types: [TYPE] });
-    expect(await claim()).toHaveLength(2);
-    expect((await observer.countByStatus("tenant_a")).running).toBe(7);
-    expect(await claim()).toHaveLength(2); // served from the buffer: no more jobs taken
-    expect((await observer.countByStatus("tenant_a")).running).toBe(7);
-    await store.close();
-    expect(await observer.countByStatus("tenant_a")).toMatchObject({ running: 4, pending: 6 });
-    const [given] = (await observer.list({ tenantId: "tenant_a", status: "pending" })).jobs;
-    expect(given?.attempts).toBe(0); // released, not counted as an attempt
+    expect(await claimOf(store, { limit: 2 })).toHaveLength(2);
+    expect(await store.countByStatus(TENANT)).toMatchObject({ running: 2, pending: 8 });
+  });
+
+  it("a worker claiming ahead runs every job once and, stopped mid-drain, leaves no job claimed ahead as running", async () => {
+    const schema = uniqueSchemaName();
+    const store = await open(schema, "lf_test", DEFAULT_CLAIM_AHEAD);
+    const task = defineTask({
+      name: TYPE,
+      input: z.object({ n: z.number() }),
+      retries: 0,
+      handler: () => null,
+    });
+    const queue = createQueue({ store, tasks: [task] });
+    const total = 600;
+    await queue.enqueueMany(
+      task,
+      Array.from({ length: total }, (_, n) => ({ n })),
+      { tenantId: TENANT },
+    );
+    let completed = 0;
+    queue.onEvent((event) => {
+      if (event.kind === "completed") completed += 1;
+    });
+    const spy = vi.spyOn(store, "claim");
+    const worker = createWorker(queue, { concurrency: 4 });
+    worker.start();
+    await eventually(() => expect(completed).toBeGreaterThan(total / 3));
+    await worker.stop();
+    // Claim-ahead happened: some claim asked for more jobs than the worker has slots.
+    expect(Math.max(...spy.mock.calls.map(([request]) => request.limit))).toBeGreaterThan(4);
+    await eventually(async () => expect((await store.countByStatus(TENANT)).running).toBe(0));
+    const counts = await store.countByStatus(TENANT);
+    expect(counts.complete + counts.pending).toBe(total);
+    const page = await store.list({ tenantId: TENANT, status: "pending", limit: 100 });
+    for (const job of page.jobs) expect(job.attempts).toBe(0); // given back, the attempt not counted
+    const finished = await store.list({ tenantId: TENANT, status: "complete", limit: 100 });
+    for (const job of finished.jobs) expect(job.attempts).toBe(1);
+    // A second worker drains the rest: nothing was lost or left claimed.
+    const second = createWorker(queue, { concurrency: 4 });
+    second.start();
+    await eventually(async () => expect((await store.countByStatus(TENANT)).complete).toBe(total), 20_000);
+    await second.stop();
   });
 
   it("rejects a schema name that is not a plain identifier, saying what to use", () => {

@@ -25,7 +25,6 @@ import type {
   Unsubscribe,
 } from "../types.js";
 import { Batcher } from "./batcher.js";
-import { ClaimBuffer } from "./claim-buffer.js";
 import { withReconnect } from "./connection.js";
 import { type InsertTarget, insertJobs } from "./enqueue.js";
 import { PgEvents } from "./events.js";
@@ -79,8 +78,10 @@ export interface PostgresStoreOptions {
    */
   relaxedLeaseCommits?: boolean;
   /**
-   * Claim this many jobs beyond what a worker asks for and serve its next claims from them (see
-   * claim-buffer.ts for the trade-offs). Default 0: off, every claim reads the table.
+   * The most jobs a worker claims ahead of its free slots (claim-ahead, worker/claimer.ts): a claim
+   * also asks for as many jobs as slots freed while the previous claim was in flight, never more than
+   * the worker's concurrency or this, so the next job is at hand when a slot frees. Default
+   * {@link DEFAULT_CLAIM_AHEAD}; 0 turns it off (every claim is for free slots only).
    */
   prefetch?: number;
   /**
@@ -100,6 +101,9 @@ export interface PostgresStoreOptions {
  */
 const MAX_PLACING_ROUNDS = 4;
 
+/** The default cap of a worker's claim-ahead (the `prefetch` option); the worker's concurrency bounds it too. */
+export const DEFAULT_CLAIM_AHEAD = 100;
+
 /** Reclaim works through expired leases this many at a time, each batch one short transaction. */
 const RECLAIM_BATCH = 500;
 
@@ -114,6 +118,7 @@ export class PostgresJobStore implements JobStore {
     durable: true,
     crossProcessEvents: true,
     transactionalEnqueue: true,
+    claimAhead: DEFAULT_CLAIM_AHEAD,
   };
   readonly schema: string;
   readonly pool: pg.Pool;
@@ -124,7 +129,6 @@ export class PostgresJobStore implements JobStore {
   private readonly events: PgEvents;
   private readonly leases: LeaseWrites;
   private readonly enqueues: Batcher<NewJob, EnqueueResult>;
-  private readonly prefetched: ClaimBuffer;
   private readonly fairness: Fairness;
   private readonly inserts: InsertTarget;
 
@@ -148,16 +152,10 @@ export class PostgresJobStore implements JobStore {
     this.events = new PgEvents({ ...this.pool.options }, this.schema, randomUUID(), () => undefined);
     this.leases = new LeaseWrites(this.leasePool, this.names, this.events, this.fairness);
     this.inserts = { names: this.names, origin: this.events.origin, named: true, fairness: this.fairness };
-    this.prefetched = new ClaimBuffer(
-      options.prefetch ?? 0,
-      (request) => this.claimFromTable(request),
-      (lease, now) => this.leases.release(lease, now),
-    );
-    if (this.prefetched.enabled) {
-      this.events.subscribe((event) => {
-        if (event.kind === "cancelled" || event.kind === "deleted") this.prefetched.forget(event.jobId);
-      });
-    }
+    this.capabilities = {
+      ...this.capabilities,
+      claimAhead: Math.max(0, options.prefetch ?? DEFAULT_CLAIM_AHEAD),
+    };
     this.enqueues = new Batcher(
       (jobs) => withReconnect(() => this.insert(jobs)),
       (job) => job.id,
@@ -192,7 +190,7 @@ export class PostgresJobStore implements JobStore {
 
   async claim(request: ClaimRequest): Promise<JobRecord[]> {
     if (request.limit <= 0 || request.types.length === 0) return [];
-    return this.prefetched.claim(request);
+    return this.claimFromTable(request);
   }
 
   private async claimFromTable(request: ClaimRequest): Promise<JobRecord[]> {
@@ -447,7 +445,6 @@ export class PostgresJobStore implements JobStore {
   }
 
   async close(): Promise<void> {
-    await this.prefetched.releaseAll();
     await Promise.all([this.enqueues.drain(), this.leases.drain()]);
     await this.events.close();
     if (this.leasePool !== this.pool && !this.leasePool.ended) await this.leasePool.end();
