@@ -41,9 +41,19 @@ export function createAppMetrics(options: {
   );
   const started = new Map<string, number>();
 
+  // One bound series per (method, route, status): every request adds a sample, and the histogram's
+  // key from a labels object (entries, sort, JSON) cost more than the sample itself.
+  const httpSeries = new Map<string, (seconds: number) => void>();
+
   return {
     observeHttp(method, route, status, seconds) {
-      http.observe({ method, route, status: String(status) }, seconds);
+      const key = `${method} ${status} ${route}`;
+      let observe = httpSeries.get(key);
+      if (observe === undefined) {
+        observe = http.bind({ method, route, status: String(status) });
+        httpSeries.set(key, observe);
+      }
+      observe(seconds);
     },
     observeJobEvent(event) {
       if (event.kind === "progress") return;
