@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Histogram } from "../src/metrics/registry.js";
 
 describe("Histogram", () => {
-  it("counts a bound series exactly as observe() with the same labels ", () => {
+  it("counts a bound series exactly as observe() with the same labels", () => {
     const viaObserve = new Histogram("h", "help", [0.01, 0.1, 1]);
     const viaBind = new Histogram("h", "help", [0.01, 0.1, 1]);
     const bound = viaBind.bind({ method: "GET", route: "/r" });
