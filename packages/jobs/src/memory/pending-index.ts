@@ -41,8 +41,14 @@ class Band {
   pop(): void {
     const entry = this.heads.pop();
     if (entry === undefined) return;
-    entry.value.pop();
-    this.index(entry.value);
+    const line = entry.value;
+    line.pop();
+    // The popped heap entry goes back under the line's new head: no new entry per claimed job.
+    const head = line.peek();
+    if (head === undefined) return;
+    entry.rank = head.rank;
+    entry.seq = head.seq;
+    this.heads.push(entry);
   }
 }
 
