@@ -12,7 +12,6 @@ afterAll(async () => {
 });
 
 runStoreConformance({
-  flows: false,
   name: "postgres",
   ...(available ? {} : { skip: `${unavailableReason()} (CI=true makes this a failure)` }),
   // A fresh schema per store instance, so tests never see each other's jobs.

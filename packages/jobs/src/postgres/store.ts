@@ -28,6 +28,7 @@ import { Batcher } from "./batcher.js";
 import { withReconnect } from "./connection.js";
 import { type InsertTarget, insertJobs } from "./enqueue.js";
 import { PgEvents } from "./events.js";
+import { PostgresFlows } from "./flows.js";
 import { LeaseWrites } from "./lease-writes.js";
 import { migrate } from "./migrate.js";
 import { reclaimBatch } from "./reclaim.js";
@@ -131,6 +132,8 @@ export class PostgresJobStore implements JobStore {
   private readonly enqueues: Batcher<NewJob, EnqueueResult>;
   private readonly fairness: Fairness;
   private readonly inserts: InsertTarget;
+  /** Steps, suspensions and groups (flows/types.ts). */
+  readonly flows: PostgresFlows;
 
   constructor(options: PostgresStoreOptions = {}) {
     this.schema = options.schema ?? "ledgerflow_jobs";
@@ -151,6 +154,7 @@ export class PostgresJobStore implements JobStore {
     this.leasePool = options.relaxedLeaseCommits === false ? this.pool : relaxedPool(this.pool);
     this.events = new PgEvents({ ...this.pool.options }, this.schema, randomUUID(), () => undefined);
     this.leases = new LeaseWrites(this.leasePool, this.names, this.events, this.fairness);
+    this.flows = new PostgresFlows(this.pool, this.names);
     this.inserts = { names: this.names, origin: this.events.origin, named: true, fairness: this.fairness };
     this.capabilities = {
       ...this.capabilities,

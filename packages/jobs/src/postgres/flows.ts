@@ -1,0 +1,175 @@
+import type pg from "pg";
+import type { FlowStore, GroupRecord, StepRecord } from "../flows/types.js";
+import type { Json, Lease } from "../types.js";
+import type { SchemaNames } from "./statements/names.js";
+
+interface GroupRow {
+  id: string;
+  tenant_id: string;
+  parent_job_id: string | null;
+  total: number;
+  remaining: number;
+  on_complete: GroupRecord["onComplete"];
+  done: boolean;
+  created_at: string;
+}
+
+const toGroup = (row: GroupRow): GroupRecord => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  parentJobId: row.parent_job_id,
+  total: row.total,
+  remaining: row.remaining,
+  onComplete: row.on_complete,
+  done: row.done,
+  createdAt: Number(row.created_at),
+});
+
+const HELD = "j.id = $1 AND j.status = 'running' AND j.lease_owner = $2 AND j.attempts = $3";
+const GROUP_COLUMNS = "id, tenant_id, parent_job_id, total, remaining, on_complete, done, created_at";
+
+/**
+ * The flow primitives on the store's schema (migration 000005). Each is one statement, so each is
+ * atomic on its own: the lease check and the write in one UPDATE/CTE, a member's end counted by an
+ * INSERT … ON CONFLICT DO NOTHING and the decrement in the same statement. Steps go through the
+ * fully durable pool, not the relaxed-commit one: a step's result is what a crash must not lose.
+ */
+export class PostgresFlows implements FlowStore {
+  private readonly steps: string;
+  private readonly groups: string;
+  private readonly ends: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly names: SchemaNames,
+  ) {
+    this.steps = `${names.quoted}.job_steps`;
+    this.groups = `${names.quoted}.job_groups`;
+    this.ends = `${names.quoted}.job_group_ends`;
+  }
+
+  async loadSteps(jobId: string): Promise<StepRecord[]> {
+    const { rows } = await this.pool.query<{
+      name: string;
+      result: Json;
+      started_at: string;
+      finished_at: string;
+    }>(`SELECT name, result, started_at, finished_at FROM ${this.steps} WHERE job_id = $1 ORDER BY seq`, [
+      jobId,
+    ]);
+    return rows.map((row) => ({
+      name: row.name,
+      status: "complete",
+      result: row.result,
+      startedAt: Number(row.started_at),
+      finishedAt: Number(row.finished_at),
+    }));
+  }
+
+  async saveStep(lease: Lease, step: StepRecord, now: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `WITH held AS (
+         UPDATE ${this.names.jobs} j SET updated_at = $7 WHERE ${HELD} RETURNING j.id
+       )
+       INSERT INTO ${this.steps} (job_id, name, result, started_at, finished_at)
+       SELECT id, $4, $5::jsonb, $6, $8 FROM held
+       ON CONFLICT (job_id, name) DO UPDATE
+         SET result = EXCLUDED.result, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at`,
+      [
+        lease.jobId,
+        lease.workerId,
+        lease.attempt,
+        step.name,
+        JSON.stringify(step.result),
+        step.startedAt,
+        now,
+        step.finishedAt,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  async suspend(lease: Lease, runAt: number, now: number): Promise<boolean> {
+    // Like a retry (fail with retryAt): a new seq, no round, placed in line when it comes due; but
+    // the attempt is given back and no error is set.
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.names.jobs} j
+       SET status = 'pending', run_at = $4, updated_at = $5, attempts = j.attempts - 1,
+         started_at = CASE WHEN j.attempts = 1 THEN NULL ELSE j.started_at END,
+         lease_owner = NULL, lease_expires_at = NULL, seq = ${this.names.seq}, fair_round = NULL
+       WHERE ${HELD}`,
+      [lease.jobId, lease.workerId, lease.attempt, runAt, now],
+    );
+    return rowCount === 1;
+  }
+
+  async wake(jobId: string, now: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.names.jobs} SET run_at = $2, updated_at = $2
+       WHERE id = $1 AND status = 'pending' AND run_at > $2 AND fair_round IS NULL`,
+      [jobId, now],
+    );
+    return rowCount === 1;
+  }
+
+  async createGroup(group: GroupRecord): Promise<GroupRecord> {
+    await this.pool.query(
+      `INSERT INTO ${this.groups} (${GROUP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        group.id,
+        group.tenantId,
+        group.parentJobId,
+        group.total,
+        group.remaining,
+        group.onComplete === null ? null : JSON.stringify(group.onComplete),
+        group.done,
+        group.createdAt,
+      ],
+    );
+    return (await this.getGroup(group.id)) as GroupRecord;
+  }
+
+  async getGroup(groupId: string): Promise<GroupRecord | null> {
+    const { rows } = await this.pool.query<GroupRow>(
+      `SELECT ${GROUP_COLUMNS} FROM ${this.groups} WHERE id = $1`,
+      [groupId],
+    );
+    return rows[0] === undefined ? null : toGroup(rows[0]);
+  }
+
+  async groupsOf(jobId: string): Promise<GroupRecord[]> {
+    const { rows } = await this.pool.query<GroupRow>(
+      `SELECT ${GROUP_COLUMNS} FROM ${this.groups} WHERE parent_job_id = $1 ORDER BY created_at, id`,
+      [jobId],
+    );
+    return rows.map(toGroup);
+  }
+
+  async memberEnded(groupId: string, index: number): Promise<number | null> {
+    const { rows } = await this.pool.query<{ remaining: number }>(
+      `WITH g AS (
+         SELECT id FROM ${this.groups} WHERE id = $1 AND $2::int >= 0 AND $2::int < total
+       ), counted AS (
+         INSERT INTO ${this.ends} (group_id, idx) SELECT id, $2 FROM g
+         ON CONFLICT DO NOTHING RETURNING group_id
+       )
+       UPDATE ${this.groups} SET remaining = remaining - 1
+       WHERE id IN (SELECT group_id FROM counted) RETURNING remaining`,
+      [groupId, index],
+    );
+    return rows[0] === undefined ? null : rows[0].remaining;
+  }
+
+  async markGroupDone(groupId: string): Promise<void> {
+    await this.pool.query(`UPDATE ${this.groups} SET done = true WHERE id = $1`, [groupId]);
+  }
+
+  async openGroups(limit: number): Promise<GroupRecord[]> {
+    const { rows } = await this.pool.query<GroupRow>(
+      `SELECT ${GROUP_COLUMNS} FROM ${this.groups} WHERE NOT done ORDER BY created_at, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toGroup);
+  }
+}
