@@ -13,7 +13,6 @@ afterAll(async () => {
 });
 
 runStoreConformance({
-  flows: false,
   name: "redis",
   ...(available ? {} : { skip: `${unavailableReason()} (CI=true makes this a failure)` }),
   // A fresh key prefix per store instance, so tests never see each other's jobs.

@@ -27,6 +27,7 @@ import type {
 } from "../types.js";
 import { JOB_STATUSES } from "../types.js";
 import { RedisEvents } from "./events.js";
+import { RedisFlows } from "./flows.js";
 import { applyLayout } from "./layout.js";
 import { RedisLeaseWrites } from "./lease-writes.js";
 import { type ClaimedRow, type FlatRecord, toClaimed, toJob, toSchedule } from "./record.js";
@@ -77,6 +78,8 @@ export class RedisJobStore implements JobStore {
   private readonly prefetched: ClaimBuffer;
   private readonly leases: RedisLeaseWrites;
   private readonly enqueues: Batcher<NewJob, EnqueueResult>;
+  /** Steps, suspensions and groups (flows/types.ts). */
+  readonly flows: RedisFlows;
 
   constructor(options: RedisStoreOptions = {}) {
     this.prefix = options.prefix ?? "lf";
@@ -107,6 +110,7 @@ export class RedisJobStore implements JobStore {
       (job) => job.id,
     );
     this.leases = new RedisLeaseWrites((name, args) => this.script(name, args));
+    this.flows = new RedisFlows(this.client, this.prefix, this.origin);
   }
 
   async init(): Promise<void> {
