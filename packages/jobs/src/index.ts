@@ -13,6 +13,14 @@ export {
   RetryAfterError,
   UnrecoverableError,
 } from "./errors.js";
+export type {
+  BatchInfo,
+  BatchOptions,
+  ChildOutcome,
+  FlowCapableStore,
+} from "./flows/groups.js";
+export type { FlowInfo, StepInfo } from "./flows/info.js";
+export { type FlowStore, type GroupRecord, MAX_GROUP_SIZE, type StepRecord } from "./flows/types.js";
 export { newJobId } from "./ids.js";
 export {
   type AttemptOutcome,
@@ -86,3 +94,4 @@ export {
 export { createWorker, type Worker, type WorkerOptions } from "./worker/pool.js";
 export { PROGRESS_INTERVAL_MS } from "./worker/progress.js";
 export { AttemptAbortedError, type StopReason } from "./worker/run.js";
+export { type SpawnedChildren, Suspension, type WaitForChildrenOptions } from "./worker/steps.js";

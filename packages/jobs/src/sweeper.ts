@@ -18,7 +18,8 @@ export interface Sweeper {
 
 /**
  * The retention sweeper: every `intervalMs` (on the queue's clock) it deletes terminal jobs whose
- * `expiresAt` has passed, in batches so one sweep never holds a long lock or a long event-loop turn.
+ * `expiresAt` has passed, in batches so one sweep never holds a long lock or a long event-loop turn;
+ * then it re-checks unfinished children and batches (`queue.sweepFlows`).
  */
 export function startSweeper(queue: Queue, options: SweeperOptions = {}): Sweeper {
   const batchSize = Math.max(1, options.batchSize ?? 1000);
@@ -30,8 +31,11 @@ export function startSweeper(queue: Queue, options: SweeperOptions = {}): Sweepe
     for (;;) {
       const deleted = await queue.store.deleteExpired(cutoff, batchSize);
       total += deleted;
-      if (deleted < batchSize) return total;
+      if (deleted < batchSize) break;
     }
+    // Children and batches whose last end was not counted (a process died in between): finished here.
+    await queue.sweepFlows();
+    return total;
   };
 
   const sweepNow = (): Promise<number> => {
