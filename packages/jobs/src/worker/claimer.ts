@@ -162,6 +162,32 @@ export class Claimer {
     this.ready = kept;
   }
 
+  /**
+   * Adds jobs of a new claim to `ready`. The claim ranked them, but after the jobs already waiting,
+   * which an earlier claim took; a job that would have ranked ahead of those goes first: one of a
+   * higher priority than every waiting job, or (fair share) one of a tenant with no job waiting —
+   * its round is at the head of the line (statements/rounds.ts). So a tenant's new job waits behind
+   * no other tenant's claimed-ahead backlog.
+   */
+  private wait(jobs: JobRecord[]): void {
+    if (this.ready.length === 0) {
+      this.ready = jobs;
+      return;
+    }
+    let top = Number.NEGATIVE_INFINITY;
+    const tenants = new Set<string>();
+    for (const job of this.ready) {
+      if (job.priority > top) top = job.priority;
+      tenants.add(job.tenantId);
+    }
+    const first: JobRecord[] = [];
+    for (const job of jobs) {
+      if (job.priority > top || !tenants.has(job.tenantId)) first.push(job);
+      else this.ready.push(job);
+    }
+    if (first.length > 0) this.ready = [...first, ...this.ready];
+  }
+
   /** Updates the smoothed rate at which slots free: slots freed since the last claim, per ms. */
   private measureRate(free: number): void {
     const now = performance.now();
@@ -202,6 +228,7 @@ export class Claimer {
       const expected = Math.round(this.freeRate * this.claimRtt * 2);
       this.ahead = Math.min(this.aheadCap, this.maxFree * AHEAD_PER_SLOT, expected);
       let slots = this.host.freeSlots();
+      const later: JobRecord[] = [];
       for (const job of jobs) {
         if (this.cancelledWhileClaiming.has(job.id))
           this.host.started(job); // the worker drops it
@@ -209,8 +236,9 @@ export class Claimer {
           slots -= 1;
           this.handed += 1;
           this.host.started(job);
-        } else this.ready.push(job);
+        } else later.push(job);
       }
+      if (later.length > 0) this.wait(later);
     }
     this.cancelledWhileClaiming.clear();
     if (this.wakeAgain) {
