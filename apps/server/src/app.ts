@@ -111,7 +111,8 @@ export function createApp(options: AppOptions): App {
     "/",
     createJobRoutes({
       queue: jobRoutesQueue(queue, options.subscribe),
-      resolveTenant: (c) => (c as unknown as { var: { tenantId: string } }).var.tenantId,
+      // c.get, not c.var: Hono builds a fresh object of every variable on each c.var access.
+      resolveTenant: (c) => (c as unknown as { get(key: "tenantId"): string }).get("tenantId"),
       onError: onAppError as unknown as ErrorHandler,
       ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
     }),

@@ -33,7 +33,8 @@ export function requestContext(logger: Logger, metrics: AppMetrics): MiddlewareH
       status: c.res.status,
       ms: Math.round(seconds * 10_000) / 10,
     };
-    if (c.res.status >= 500) c.var.log.error(line, "request");
-    else c.var.log.info(line, "request");
+    // c.get, not c.var: Hono builds a fresh object of every variable on each c.var access.
+    if (c.res.status >= 500) c.get("log").error(line, "request");
+    else c.get("log").info(line, "request");
   };
 }
