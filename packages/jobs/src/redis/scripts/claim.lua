@@ -12,19 +12,19 @@
 --    group's whole backlog leaves the scan with it, see lib.lua); or, rarely, not due after all (runAt
 --    later than this claim's now: back to P:p). So the scan never passes over the same job twice and a
 --    saturated key costs one visit, not its backlog; at most MAX_SKIPS groups are parked per call.
--- 3. Without limits for any of its types (the fast path) it is round 1's claim: one ZRANGE of `limit`
---    members per type, then per job the writes it made then (merged: 13 commands where round 1 took
---    14, the two stats updates included); the only additions are one ZRANGEBYSCORE (nothing due in
---    P:p) and one EXISTS (no parked group) per type.
+-- 3. Without limits for any of its types (the fast path): one ZRANGE of `limit` members per type, then
+--    3 commands per job (HMGET, HDEL, HSET) and the call's index writes, batched (lib.lua beginBatch:
+--    one ZADD / ZREM per key, one HINCRBY per counter field, one PUBLISH); plus one ZRANGEBYSCORE
+--    (nothing due in P:p) and one EXISTS (no parked group) per type.
 -- What Redis ran, seen with MONITOR (the plan of a Lua claim; test/redis.queue-control.test.ts keeps
--- these shapes): with 20,000 due and 20,000 delayed jobs, a claim of 2 without limits ran 29 commands
--- = 3 for the type (ZRANGEBYSCORE P:p: nothing due; EXISTS P:pk; ZRANGE P:r 0 1) + 13 per job (HMGET,
--- ZREM P:r, HDEL, HSET, ZADD P:running, 4 for the tenant's status index and counts, ZREM P:pa, HINCRBY
--- P:nrun, PUBLISH, HGETALL), the same count with a backlog of 2. With a 20,000-job backlog on
--- key "busy" and one job on "quiet" (concurrency 1, limit 5): 43 commands — busy's first job taken
--- (its group's next job moved into P:r), busy's second visited and its group parked (HMGET, HGET P:run,
--- ZREM P:r, HSET P:pk, SADD P:pc), quiet's job taken — identical with a backlog of 10; the next claim
--- ran 3 (nothing of busy's backlog is visible to it).
+-- these shapes): with 3,000 due and 3,000 delayed jobs, a claim of 2 jobs of two tenants without
+-- limits ran 3 for the type (ZRANGEBYSCORE P:p: nothing due; EXISTS P:pk; ZRANGE P:r 0 1), 3 per job,
+-- then ZREM P:r, ZADD P:running, ZREM P:pa, HINCRBY P:nrun, per tenant ZREM / ZADD of its status
+-- index and two HINCRBY of its counts, one PUBLISH: 22 commands (round 1 took 14 per job), the same
+-- with a backlog of 2. With a 3,000-job backlog on key "busy" and one job on "quiet" (concurrency 1,
+-- limit 5): busy's first job taken (its group's next job moved into P:r), busy's second visited and
+-- its group parked (HMGET, HGET P:run, ZREM P:r, HSET P:pk, SADD P:pc), quiet's job taken — the same
+-- commands as with a backlog of 10; the next claim ran 3 (nothing of busy's backlog is visible to it).
 -- Limits are decided here, inside the one script, counting the jobs this call takes: concurrency =
 -- P:run (kept exact by setStatus) < limit; rate = starts in (now - perMs, now] (P:rs, pruned once per
 -- bucket per call) < max and the bucket not blocked past now (P:rb). A skipped job stays pending,
