@@ -20,6 +20,11 @@ interface ProgressWrite {
   now: number;
 }
 
+/** Reports fold per lease: one job's attempt under one worker. */
+function reportKey(lease: Lease): string {
+  return `${lease.jobId}\u0000${lease.workerId}\u0000${lease.attempt}`;
+}
+
 function leaseArgs(lease: Lease): (string | number)[] {
   return [lease.jobId, lease.workerId, lease.attempt];
 }
@@ -60,9 +65,9 @@ export class RedisLeaseWrites {
   }
 
   progress(lease: Lease, progress: number, message: string | null, now: number): Promise<boolean> {
-    const key = `${lease.jobId}\u0000${lease.attempt}`;
+    const key = reportKey(lease);
     const waiting = this.reports.get(key);
-    if (waiting !== undefined && waiting.write.lease.workerId === lease.workerId) {
+    if (waiting !== undefined) {
       // Folded: one write carries both reports, and both are answered by it.
       const w = waiting.write;
       w.progress = Math.max(w.progress, progress);
@@ -103,7 +108,7 @@ export class RedisLeaseWrites {
         this.schedule();
       });
     // A report still waiting goes in the same call, before the completion; one already sent is waited for.
-    if (this.reports.has(`${lease.jobId}\u0000${lease.attempt}`)) return push();
+    if (this.reports.has(reportKey(lease))) return push();
     return this.order.after(lease.jobId, push);
   }
 
