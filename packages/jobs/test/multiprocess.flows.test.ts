@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +26,10 @@ afterEach(async () => {
 });
 
 function startWorker(db: string, log: string): Promise<void> {
+  return startWorkerProcess(db, log).ready;
+}
+
+function startWorkerProcess(db: string, log: string): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, db, log], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -34,13 +38,62 @@ function startWorker(db: string, log: string): Promise<void> {
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString("utf8");
   });
-  return new Promise((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       if (chunk.toString("utf8").includes("ready")) resolve();
     });
     child.once("exit", (code) => reject(new Error(`worker exited (${code}) before ready:\n${stderr}`)));
   });
+  ready.catch(() => undefined);
+  return { child, ready };
 }
+
+const logLines = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : []);
+
+it("a step's fn runs once across a SIGKILL between it and the next step; another process resumes", {
+  timeout: 60_000,
+}, async () => {
+  dir = mkdtempSync(join(tmpdir(), "lf-mp-steps-"));
+  const db = join(dir, "jobs.sqlite");
+  const log = join(dir, "steps.log");
+  const resumable = defineTask({
+    name: "mp_resumable",
+    input: z.object({ n: z.number() }),
+    handler: () => null,
+  });
+  const queue = createQueue({ store: createSqliteStore({ path: db }), tasks: [resumable] });
+  await queue.init();
+  try {
+    const first = startWorkerProcess(db, log);
+    await first.ready;
+    const { job } = await queue.enqueue(resumable, { n: 21 }, { tenantId: "mp" });
+    const deadline = Date.now() + 30_000;
+    while (!logLines(log).some((line) => line.startsWith("parse"))) {
+      if (Date.now() > deadline) throw new Error("step parse never ran");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const exited = new Promise((resolve) => first.child.once("exit", resolve));
+    first.child.kill("SIGKILL");
+    await exited;
+    writeFileSync(`${log}.go`, "");
+    await startWorker(db, log);
+    for (;;) {
+      const current = await queue.get("mp", job.id);
+      if (current.status === "complete") {
+        expect(current.result).toBe(42);
+        expect(current.attempts).toBe(2);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`job not done: ${JSON.stringify(current)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const lines = logLines(log);
+    expect(lines.filter((line) => line.startsWith("parse"))).toEqual([`parse ${first.child.pid}`]);
+    expect(lines.filter((line) => line.startsWith("book"))).toHaveLength(1);
+  } finally {
+    await queue.close();
+  }
+});
 
 it("a batch's completion job runs exactly once with 3 worker processes racing", {
   timeout: 60_000,
