@@ -1,4 +1,4 @@
-import { JobsError } from "../errors.js";
+import { isJobsError, JobsError } from "../errors.js";
 import type { EnqueueOptions, Queue, TaskRef } from "../queue.js";
 import type { JobErrorInfo, JobRecord, JobStatus, JobStore, Json, TaskLogger } from "../types.js";
 import { TERMINAL_STATUSES } from "../types.js";
@@ -171,12 +171,15 @@ async function cancelChildren(queue: Queue, parent: JobRecord): Promise<void> {
   const flows = flowsOf(queue.store, "queue.cancel");
   for (const group of await flows.groupsOf(parent.id)) {
     for (let i = 0; i < group.total; i++) {
-      const child = await queue.store.cancel(
-        group.tenantId,
-        memberJobId(group.id, i),
-        queue.clock.now(),
-        queue.retentionMs,
-      );
+      const id = memberJobId(group.id, i);
+      let child: JobRecord | null;
+      try {
+        child = await queue.store.cancel(group.tenantId, id, queue.clock.now(), queue.retentionMs);
+      } catch (error) {
+        // A child that already ended keeps its outcome.
+        if (isJobsError(error, "illegal_transition")) continue;
+        throw error;
+      }
       if (child !== null && child.status === "cancelled") await jobEnded(queue, child);
     }
   }
