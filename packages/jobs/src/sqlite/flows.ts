@@ -63,11 +63,13 @@ export class SqliteFlows implements FlowStore {
     }));
   }
 
-  saveStep(lease: Lease, step: StepRecord, now: number): Promise<boolean> {
+  saveStep(lease: Lease, step: StepRecord, _now: number): Promise<boolean> {
     const sql = this.sql;
     return this.batcher.run(() => {
       // The fence and the step in one transaction: a stale lease stores nothing.
-      if (sql.touch.run(now, lease.jobId, lease.workerId, lease.attempt).changes !== 1) return false;
+      // Inside the batch's immediate transaction no other writer runs, so a read is as good a fence
+      // as an UPDATE, without rewriting the job's row.
+      if (sql.held.get(lease.jobId, lease.workerId, lease.attempt) === undefined) return false;
       sql.saveStep.run(
         lease.jobId,
         step.name,
@@ -153,8 +155,8 @@ function prepare(db: Database.Database, t: TableNames) {
       [string],
       { name: string; result: string; started_at: number; finished_at: number }
     >(`SELECT name, result, started_at, finished_at FROM ${steps} WHERE job_id = ? ORDER BY seq`),
-    /** touch(now, id, owner, attempt): changes = 1 when the lease is held. */
-    touch: db.prepare<[number, string, string, number]>(`UPDATE ${jobs} SET updated_at = ? WHERE ${HELD}`),
+    /** held(id, owner, attempt): a row when the lease is held. */
+    held: db.prepare<[string, string, number], { one: number }>(`SELECT 1 AS one FROM ${jobs} WHERE ${HELD}`),
     saveStep: db.prepare<[string, string, string, string, number, number]>(
       `INSERT OR REPLACE INTO ${steps} (job_id, name, seq, result, started_at, finished_at)
        VALUES (?, ?, (SELECT COUNT(*) FROM ${steps} WHERE job_id = ?), ?, ?, ?)`,
