@@ -221,6 +221,32 @@ describeIfService("postgres store", available, () => {
     await second.stop();
   });
 
+  it("a worker whose claims carry a concurrency limit never claims ahead of its free slots", async () => {
+    const schema = uniqueSchemaName();
+    const store = await open(schema, "lf_test", DEFAULT_CLAIM_AHEAD);
+    const task = defineTask({
+      name: TYPE,
+      input: z.object({ n: z.number() }),
+      retries: 0,
+      concurrency: { limit: 100, key: (input) => `k${input.n % 3}` },
+      handler: () => null,
+    });
+    const queue = createQueue({ store, tasks: [task] });
+    const total = 300;
+    await queue.enqueueMany(
+      task,
+      Array.from({ length: total }, (_, n) => ({ n })),
+      { tenantId: TENANT },
+    );
+    const spy = vi.spyOn(store, "claim");
+    const worker = createWorker(queue, { concurrency: 4 });
+    worker.start();
+    await eventually(async () => expect((await store.countByStatus(TENANT)).complete).toBe(total), 20_000);
+    await worker.stop();
+    expect(spy.mock.calls.length).toBeGreaterThan(0);
+    expect(Math.max(...spy.mock.calls.map(([request]) => request.limit))).toBeLessThanOrEqual(4);
+  });
+
   it("rejects a schema name that is not a plain identifier, saying what to use", () => {
     expect(() => createPostgresStore({ connectionString: POSTGRES_URL, schema: 'x"; DROP' })).toThrow(
       /plain identifier/,
