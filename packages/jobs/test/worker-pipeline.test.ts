@@ -6,7 +6,7 @@ import { defineTask } from "../src/task.js";
 import { createFakeClock, type FakeClock } from "../src/testing/fake-clock.js";
 import { waitForJob } from "../src/testing/wait-for-job.js";
 import type { JobStore, TaskLogger } from "../src/types.js";
-import { createWorker, type Worker } from "../src/worker/pool.js";
+import { createWorker, OUTCOME_WRITES_PER_SLOT, type Worker } from "../src/worker/pool.js";
 import { type Gate, gate, silentLogger } from "./conformance/engine-harness.js";
 import { eventually } from "./conformance/harness.js";
 
@@ -81,29 +81,31 @@ describe("worker pool: outcome writes are pipelined with the next claim", () => 
     const { queue, worker } = setup(store, answer, 4);
     const jobs = await queue.enqueueMany(noop, inputs(8), { tenantId: TENANT });
     worker.start();
-    // The first 4 handlers finished; their completions are unanswered, yet the next 4 were claimed.
+    // The first 4 handlers finished; their completions are unanswered, yet the next 4 were claimed,
+    // ran, and their completions went out behind the first ones.
     await eventually(() => expect(ran).toBe(8));
     expect(stats.claims).toBeGreaterThanOrEqual(2);
-    expect(stats.unanswered).toBe(4);
+    expect(stats.unanswered).toBe(8);
     answer.open();
     for (const { job } of jobs)
       await waitForJob(queue, { tenantId: TENANT, jobId: job.id, status: "complete" });
     expect(maxRunning).toBeLessThanOrEqual(4);
   });
 
-  it("with a store that stops answering, keeps at most `concurrency` outcome writes unanswered and stops claiming", async () => {
+  it("with a store that stops answering, keeps at most OUTCOME_WRITES_PER_SLOT × `concurrency` outcome writes unanswered and stops claiming", async () => {
     const answer = gate();
     const { store, stats } = slowStore(answer);
     const { queue, worker } = setup(store, answer, 5);
     await queue.enqueueMany(noop, inputs(100), { tenantId: TENANT });
     worker.start();
-    // 5 ran and wrote; 5 more ran and now hold their slots, waiting for room to write.
-    await eventually(() => expect(ran).toBe(10));
+    const room = 5 * OUTCOME_WRITES_PER_SLOT;
+    // `room` ran and wrote; 5 more ran and now hold their slots, waiting for room to write.
+    await eventually(() => expect(ran).toBe(room + 5));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(stats.completes).toBe(5);
+    expect(stats.completes).toBe(room);
     expect(worker.active).toBe(5);
-    expect(ran).toBe(10);
-    expect((await queue.counts(TENANT)).pending).toBe(90);
+    expect(ran).toBe(room + 5);
+    expect((await queue.counts(TENANT)).pending).toBe(100 - room - 5);
     expect(maxRunning).toBeLessThanOrEqual(5);
   });
 
@@ -152,17 +154,19 @@ describe("worker pool: outcome writes are pipelined with the next claim", () => 
   it("keeps the leases of finished attempts whose completions wait behind a slow store, so none is reclaimed and run twice", async () => {
     const answer = gate();
     const { store, stats } = slowStore(answer);
-    // One slot: the first job's completion is in flight, the second job finished and waits for room.
+    // One slot: the first jobs' completions fill the room for unanswered writes, the last job
+    // finished and waits for room.
     const { queue, worker, clock } = setup(store, answer, 1);
-    const jobs = await queue.enqueueMany(noop, inputs(2), { tenantId: TENANT });
+    const count = OUTCOME_WRITES_PER_SLOT + 1;
+    const jobs = await queue.enqueueMany(noop, inputs(count), { tenantId: TENANT });
     worker.start();
-    await eventually(() => expect(ran).toBe(2));
-    expect(stats.unanswered).toBe(1);
+    await eventually(() => expect(ran).toBe(count));
+    expect(stats.unanswered).toBe(OUTCOME_WRITES_PER_SLOT);
     // Lease 3 s, heartbeat 1 s, reclaim 1.5 s: 5 s is longer than a lease, within the two-lease grace.
     await clock.advance(5_000);
     answer.open();
     await eventually(() => expect(stats.unanswered).toBe(0));
-    await eventually(() => expect(stats.completes).toBe(2));
+    await eventually(() => expect(stats.completes).toBe(count));
     for (const { job } of jobs) {
       const stored = await queue.get(TENANT, job.id);
       expect({ status: stored.status, attempts: stored.attempts }).toEqual({
@@ -170,7 +174,7 @@ describe("worker pool: outcome writes are pipelined with the next claim", () => 
         attempts: 1,
       });
     }
-    expect(ran).toBe(2);
+    expect(ran).toBe(count);
   });
 
   it("an outcome write that rejects anyway still gives its room back, so later outcomes are written", async () => {
