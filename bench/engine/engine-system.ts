@@ -1,9 +1,28 @@
 import type { JobStore } from "@ledgerflow/jobs";
 import { createQueue, createWorker, defineTask, type Worker } from "@ledgerflow/jobs";
 import { z } from "zod";
-import type { BenchHandler, BenchPayload, BenchSystem } from "./system.js";
+import type { BenchHandler, BenchJob, BenchPayload, BenchSystem } from "./system.js";
 
 const TENANT = "bench";
+
+interface EngineContext {
+  readonly jobId: string;
+  readonly input: BenchPayload;
+  progress(percent: number, message?: string): void;
+}
+
+/** The job a workload's handler sees: a class, so a job costs no closure (ctx.progress binds only when used). */
+class EngineJob implements BenchJob {
+  readonly id: string;
+  readonly input: BenchPayload;
+  constructor(private readonly ctx: EngineContext) {
+    this.id = ctx.jobId;
+    this.input = ctx.input;
+  }
+  progress(percent: number, message: string): void {
+    this.ctx.progress(percent, message);
+  }
+}
 
 /**
  * Our engine (createQueue + createWorker) on any JobStore, used the way an app uses it: a zod-typed
@@ -16,11 +35,7 @@ export function engineSystem(store: JobStore, teardown: () => Promise<void> = as
     input: z.object({ i: z.number(), sentAt: z.number().optional() }),
     retries: 0,
     handler: async (ctx) => {
-      await handler({
-        id: ctx.jobId,
-        input: ctx.input,
-        progress: (pct, message) => ctx.progress(pct, message),
-      });
+      await handler(new EngineJob(ctx));
       return null;
     },
   });

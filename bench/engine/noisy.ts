@@ -25,15 +25,16 @@ export interface NoisyFigures {
   aThroughput: number;
 }
 
-/** The scale-out stores run with prefetch as in the engine bench; NOISY_PREFETCH=0 turns it off. */
-const PREFETCH = Number(process.env.NOISY_PREFETCH ?? 100);
+/** The scale-out stores run with their default options, as in the engine bench; NOISY_PREFETCH=N sets it. */
+const PREFETCH =
+  process.env.NOISY_PREFETCH === undefined ? {} : { prefetch: Number(process.env.NOISY_PREFETCH) };
 
 export const NOISY_TARGETS: readonly BenchTarget[] = (["tenant", "fifo"] as const)
   .flatMap((fairness) => [
     { name: `memory ${fairness}`, setup: async () => engineSystem(createMemoryStore({ fairness })) },
     sqliteTarget(`sqlite ${fairness}`, { synchronous: "NORMAL", fairness }),
-    postgresTarget(`postgres ${fairness}`, { fairness, prefetch: PREFETCH }),
-    redisTarget(`redis ${fairness}`, { fairness, prefetch: PREFETCH }),
+    postgresTarget(`postgres ${fairness}`, { fairness, ...PREFETCH }),
+    redisTarget(`redis ${fairness}`, { fairness, ...PREFETCH }),
   ])
   .concat([{ name: "BullMQ", unavailable: redisUnavailable, setup: async () => bullmqSystem(REDIS_URL) }]);
 

@@ -22,11 +22,9 @@ export interface StoreVariant {
 }
 
 /**
- * Our stores run with prefetch 100 by default, as graphile-worker runs with its local queue
- * (decision 0003).
+ * Our stores run with their default options, as an app gets them (issue 13 measures defaults):
+ * PostgreSQL claims ahead by default (docs/jobs/postgres-claim.md), Redis does not prefetch.
  */
-const PREFETCH = 100;
-
 /** Our PostgreSQL store in a schema of its own, dropped afterwards. */
 export function postgresTarget(name: string, variant: StoreVariant = {}): BenchTarget {
   return {
@@ -37,7 +35,6 @@ export function postgresTarget(name: string, variant: StoreVariant = {}): BenchT
       const store = createPostgresStore({
         connectionString: DATABASE_URL,
         schema,
-        prefetch: PREFETCH,
         ...variant,
       });
       return engineSystem(store, () => pgExec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
@@ -52,7 +49,7 @@ export function redisTarget(name: string, variant: StoreVariant = {}): BenchTarg
     unavailable: redisUnavailable,
     async setup() {
       const prefix = `lfbench:${randomBytes(4).toString("hex")}`;
-      const store = createRedisStore({ url: REDIS_URL, prefix, prefetch: PREFETCH, ...variant });
+      const store = createRedisStore({ url: REDIS_URL, prefix, ...variant });
       return engineSystem(store, () => deleteRedisKeys(prefix));
     },
   };
