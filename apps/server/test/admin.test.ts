@@ -208,8 +208,10 @@ describe("bulk actions by filter, as a jobs_bulk_action job", () => {
     await settle(failedA, server.a, "failed");
     await settle(failedB, server.b, "failed");
     await settle(done, server.b, "complete");
-    // Paused, so the retried jobs wait as pending where the test can count them.
+    // Paused, so the retried jobs wait as pending where the test can count them. The worker re-reads
+    // the paused tasks every 20 ms (pausedRefreshMs): give it ten of those before the retry starts.
     await server.queue.setTaskPaused("boom", true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
 
     const res = await server.call(ops, "/api/admin/jobs/bulk", {
       method: "POST",

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../src/sqlite/index.js";
+import { SCHEMA_VERSION } from "../src/sqlite/schema.js";
 import type { NewJob } from "../src/types.js";
 
 // Real processes on one SQLite file, real time: the point is what the OS and SQLite's locks do.
@@ -136,9 +137,9 @@ describe("sqlite store shared by several processes", () => {
     expect(await Promise.all(procs.map((p) => p.exited))).toEqual([0, 0, 0, 0]);
     const db = new Database(path, { readonly: true });
     try {
-      expect(db.prepare("SELECT version FROM jobs_migrations ORDER BY version").pluck().all()).toEqual([
-        1, 2, 3, 4,
-      ]);
+      expect(db.prepare("SELECT version FROM jobs_migrations ORDER BY version").pluck().all()).toEqual(
+        Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+      );
     } finally {
       db.close();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSqliteStore, type SqliteStoreOptions } from "../src/sqlite/index.js";
-import { migrate, tableNames } from "../src/sqlite/schema.js";
+import { migrate, SCHEMA_VERSION, tableNames } from "../src/sqlite/schema.js";
 import type { ClaimRequest, JobRecord, JobStore } from "../src/types.js";
 import { leaseOf, newJob, OTHER_TENANT, T0, TENANT, TYPE } from "./conformance/harness.js";
 import { useSqliteFiles } from "./support/sqlite-files.js";
@@ -226,6 +226,6 @@ describe("sqlite store: a file from before queue control", () => {
     });
     const claimed = await claim(store);
     expect(claimed.map((j) => j.id)).toEqual(["job_early", "job_late"]);
-    expect(db.prepare("SELECT max(version) FROM jobs_migrations").pluck().get()).toBe(4);
+    expect(db.prepare("SELECT max(version) FROM jobs_migrations").pluck().get()).toBe(SCHEMA_VERSION);
   });
 });

@@ -234,6 +234,9 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** The version the last migration brings a file to. */
+export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
 /**
  * Applies the missing migrations in one BEGIN IMMEDIATE transaction: the first process to get the
  * write lock migrates, the others wait (busy_timeout), then find every version in the ledger.
