@@ -10,7 +10,9 @@ export interface Resource<T> {
 
 /**
  * Loads data for the current `key` (a string of everything the loader depends on); answers that
- * arrive after the key changed are dropped, so a fast filter change never shows stale rows.
+ * arrive after the key changed are dropped, so a fast filter change never shows stale rows, and so
+ * are answers of a load that a later load (a reload) overtook: two reloads in flight — a finished
+ * job's and an edit's — may answer out of order, and the older answer must not hide the edit.
  */
 export function useResource<T>(key: string | null, load: () => Promise<T>): Resource<T> {
   const [state, setState] = useState<{
@@ -23,15 +25,19 @@ export function useResource<T>(key: string | null, load: () => Promise<T>): Reso
   latestLoad.current = load;
   const currentKey = useRef(key);
   currentKey.current = key;
+  /** Number of the latest load issued: only its answer is shown. */
+  const latestRun = useRef(0);
 
   const run = useCallback(async (forKey: string | null) => {
     if (forKey === null) return;
+    const runNumber = ++latestRun.current;
+    const current = () => currentKey.current === forKey && latestRun.current === runNumber;
     setState((s) => ({ ...s, loading: true }));
     try {
       const data = await latestLoad.current();
-      if (currentKey.current === forKey) setState({ key: forKey, data, error: null, loading: false });
+      if (current()) setState({ key: forKey, data, error: null, loading: false });
     } catch (err) {
-      if (currentKey.current === forKey) {
+      if (current()) {
         setState((s) => ({
           ...s,
           key: forKey,
