@@ -32,9 +32,9 @@ export function killWorkersAtRandom(
     while (!stopped) {
       await pause(o.everyMs);
       if (stopped || !o.while()) break;
-      const victim = cluster.workers[Math.floor(Math.random() * cluster.workers.length)];
-      if (!victim) continue;
       const { jobs } = await store.list({ tenantId: cluster.tenantId, status: "running", limit: 500 });
+      const victim = pickVictim(cluster.workers, jobs);
+      if (!victim) continue;
       const held = jobs.filter((j) => j.leaseOwner === victim.id).map((j) => j.id);
       tracker.watchReclaim(held, Date.now());
       await cluster.killAndReplace(victim);
@@ -47,4 +47,22 @@ export function killWorkersAtRandom(
       await loop;
     },
   };
+}
+
+/**
+ * A worker running an upload (seconds long, so the kill surely interrupts it and its job must be
+ * reclaimed), else one at random. A short job listed as running is often already finished, its
+ * completion on the wire: the server commits a write it received even after the client is killed,
+ * so killing such a worker proves little.
+ */
+function pickVictim<W extends { id: string }>(
+  workers: readonly W[],
+  running: readonly { leaseOwner: string | null; type: string }[],
+): W | undefined {
+  const uploading = new Set(
+    running.filter((j) => j.type === "upload_and_categorize").map((j) => j.leaseOwner),
+  );
+  const candidates = workers.filter((w) => uploading.has(w.id));
+  const pool = candidates.length > 0 ? candidates : workers;
+  return pool[Math.floor(Math.random() * pool.length)];
 }
