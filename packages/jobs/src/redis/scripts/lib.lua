@@ -534,61 +534,58 @@ local function leaseHead(id)
     message = f[6], owner = f[7], attempts = f[8], dedupe = f[9], ck = f[10] }
 end
 
--- Progress writes from ARGV[at]: n, then n groups of 7: id, worker id, attempt, progress, has message
--- (1/0), message, now. Progress never moves backwards within an attempt; no message keeps the old one.
+-- Lease writes from ARGV[at]: n, then n groups of `width` arguments, each starting with job id, worker
+-- id, attempt. `write(j, b)` runs for each write whose lease is held (b: the group's first index).
 -- Returns one 1/0 per write (whether the lease was held) and the index after its arguments.
-local function progressMany(at)
+local function heldWrites(at, width, write)
   local n = tonumber(ARGV[at])
   local out = {}
   for i = 0, n - 1 do
-    local b = at + 1 + i * 7
+    local b = at + 1 + i * width
     local j = leaseHead(ARGV[b])
     if held(j, ARGV[b + 1], ARGV[b + 2]) then
-      local set = { 'updatedAt', ARGV[b + 6] }
-      local progress = tonumber(j.progress) or 0
-      if tonumber(ARGV[b + 3]) > progress then
-        progress = tonumber(ARGV[b + 3])
-        set[3], set[4] = 'progress', ARGV[b + 3]
-      end
-      local message = j.message
-      if ARGV[b + 4] == '1' then
-        message = ARGV[b + 5]
-        set[#set + 1], set[#set + 2] = 'message', message
-      end
-      redis.call('HSET', jobKey(j.id), unpack(set))
-      publishAs('progress', j, progress, message)
+      write(j, b)
       out[#out + 1] = 1
     else
       out[#out + 1] = 0
     end
   end
-  return out, at + 1 + n * 7
+  return out, at + 1 + n * width
+end
+
+-- Progress writes from ARGV[at]: n, then n groups of 7: id, worker id, attempt, progress, has message
+-- (1/0), message, now. Progress never moves backwards within an attempt; no message keeps the old one.
+local function progressMany(at)
+  return heldWrites(at, 7, function(j, b)
+    local set = { 'updatedAt', ARGV[b + 6] }
+    local progress = tonumber(j.progress) or 0
+    if tonumber(ARGV[b + 3]) > progress then
+      progress = tonumber(ARGV[b + 3])
+      set[3], set[4] = 'progress', ARGV[b + 3]
+    end
+    local message = j.message
+    if ARGV[b + 4] == '1' then
+      message = ARGV[b + 5]
+      set[#set + 1], set[#set + 2] = 'message', message
+    end
+    redis.call('HSET', jobKey(j.id), unpack(set))
+    publishAs('progress', j, progress, message)
+  end)
 end
 
 -- Completions from ARGV[at]: n, then n groups of 8: id, worker id, attempt, result (JSON), has message
--- (1/0), message, now, expiresAt. No message keeps the old one. Returns one 1/0 per job (whether the
--- lease was held and the job is now complete) and the index after its arguments.
+-- (1/0), message, now, expiresAt. No message keeps the old one. A 1 means the job is now complete.
 local function completeMany(at)
-  local n = tonumber(ARGV[at])
-  local out = {}
-  for i = 0, n - 1 do
-    local b = at + 1 + i * 8
-    local j = leaseHead(ARGV[b])
-    if held(j, ARGV[b + 1], ARGV[b + 2]) then
-      local extra = { 'progress', 100, 'result', ARGV[b + 3] }
-      local message = j.message
-      if ARGV[b + 4] == '1' then
-        message = ARGV[b + 5]
-        extra[5], extra[6] = 'message', message
-      end
-      finish(j, 'complete', ARGV[b + 6], ARGV[b + 7], 'error', extra)
-      publishAs('completed', j, 100, message)
-      out[#out + 1] = 1
-    else
-      out[#out + 1] = 0
+  return heldWrites(at, 8, function(j, b)
+    local extra = { 'progress', 100, 'result', ARGV[b + 3] }
+    local message = j.message
+    if ARGV[b + 4] == '1' then
+      message = ARGV[b + 5]
+      extra[5], extra[6] = 'message', message
     end
-  end
-  return out, at + 1 + n * 8
+    finish(j, 'complete', ARGV[b + 6], ARGV[b + 7], 'error', extra)
+    publishAs('completed', j, 100, message)
+  end)
 end
 
 -- Set by tick.lua before the claim's part runs: where the claim's arguments start, and the replies of
