@@ -15,16 +15,16 @@ import {
 } from "./scaleout-services.js";
 import type { BenchTarget } from "./system.js";
 
-/** Store options the benchmark varies between targets. */
+/**
+ * Store options the benchmark varies between targets. Left out, our stores run with their default
+ * options, as an app gets them (issue 13 measures defaults): PostgreSQL claims ahead by default
+ * (docs/jobs/postgres-claim.md), Redis does not prefetch.
+ */
 export interface StoreVariant {
   fairness?: Fairness;
   prefetch?: number;
 }
 
-/**
- * Our stores run with their default options, as an app gets them (issue 13 measures defaults):
- * PostgreSQL claims ahead by default (docs/jobs/postgres-claim.md), Redis does not prefetch.
- */
 /** Our PostgreSQL store in a schema of its own, dropped afterwards. */
 export function postgresTarget(name: string, variant: StoreVariant = {}): BenchTarget {
   return {
