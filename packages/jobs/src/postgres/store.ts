@@ -24,6 +24,7 @@ import type {
   TypeStats,
   Unsubscribe,
 } from "../types.js";
+import { JobStats } from "./analyze.js";
 import { Batcher } from "./batcher.js";
 import { withReconnect } from "./connection.js";
 import { type InsertTarget, insertJobs } from "./enqueue.js";
@@ -134,6 +135,8 @@ export class PostgresJobStore implements JobStore {
   private readonly inserts: InsertTarget;
   /** Steps, suspensions and groups (flows/types.ts). */
   readonly flows: PostgresFlows;
+  /** Keeps the planner's statistics of the jobs table up with bursts of enqueues (analyze.ts). */
+  readonly planStats: JobStats;
 
   constructor(options: PostgresStoreOptions = {}) {
     this.schema = options.schema ?? "ledgerflow_jobs";
@@ -155,6 +158,7 @@ export class PostgresJobStore implements JobStore {
     this.events = new PgEvents({ ...this.pool.options }, this.schema, randomUUID(), () => undefined);
     this.leases = new LeaseWrites(this.leasePool, this.names, this.events, this.fairness);
     this.flows = new PostgresFlows(this.pool, this.names);
+    this.planStats = new JobStats(this.pool, this.names);
     this.inserts = { names: this.names, origin: this.events.origin, named: true, fairness: this.fairness };
     this.capabilities = {
       ...this.capabilities,
@@ -188,7 +192,10 @@ export class PostgresJobStore implements JobStore {
 
   /** Enqueues on the application's connection, inside its open transaction (see enqueueInTransaction). */
   async enqueueWith(client: pg.ClientBase, job: NewJob): Promise<EnqueueResult> {
-    const { results } = await insertJobs(client, { ...this.inserts, origin: "", named: false }, [job]);
+    const { results, created } = await insertJobs(client, { ...this.inserts, origin: "", named: false }, [
+      job,
+    ]);
+    this.planStats.noteInserted(created.length);
     return results[0]!;
   }
 
@@ -450,6 +457,7 @@ export class PostgresJobStore implements JobStore {
 
   async close(): Promise<void> {
     await Promise.all([this.enqueues.drain(), this.leases.drain()]);
+    await this.planStats.drain();
     await this.events.close();
     if (this.leasePool !== this.pool && !this.leasePool.ended) await this.leasePool.end();
     if (this.ownsPool && !this.pool.ended) await this.pool.end();
@@ -457,6 +465,7 @@ export class PostgresJobStore implements JobStore {
 
   private async insert(jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
     const { results, created } = await insertJobs(this.pool, this.inserts, jobs);
+    this.planStats.noteInserted(created.length);
     if (this.events.hasListeners) for (const job of created) this.events.emit(eventOf("enqueued", job));
     return results;
   }
