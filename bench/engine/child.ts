@@ -1,6 +1,6 @@
 /**
  * Runs the workloads for ONE target in its own process (so peak RSS and JIT state are its own) and
- * prints the figures as one JSON line: `node --import tsx bench/engine/child.ts "<target>" [engine|noisy|netns]`.
+ * prints the figures as one JSON line: `node --import tsx bench/engine/child.ts "<target>" [engine|noisy|noisy-alone|netns]`.
  * netns is the network-namespace part's short workload (bench/netns/), run inside the namespace.
  */
 import { runNetnsWorkload } from "../netns/workload.js";
@@ -11,8 +11,9 @@ import { ENGINE_TARGETS } from "./targets.js";
 import { runEngineWorkloads } from "./workloads.js";
 
 const name = process.argv[2];
-const workload = process.argv[3] === "noisy" ? "noisy" : process.argv[3] === "netns" ? "netns" : "engine";
-const targets = workload === "noisy" ? NOISY_TARGETS : ENGINE_TARGETS;
+const kinds = ["noisy", "noisy-alone", "netns"] as const;
+const workload = kinds.find((kind) => kind === process.argv[3]) ?? "engine";
+const targets = workload.startsWith("noisy") ? NOISY_TARGETS : ENGINE_TARGETS;
 const target = targets.find((t) => t.name === name);
 if (target === undefined) {
   console.error(
@@ -24,8 +25,8 @@ const meter = cpuMeter(serverOf(target.name));
 const system = await target.setup();
 try {
   const figures =
-    workload === "noisy"
-      ? await runNoisyNeighbour(system)
+    workload === "noisy" || workload === "noisy-alone"
+      ? await runNoisyNeighbour(system, workload === "noisy-alone")
       : workload === "netns"
         ? await runNetnsWorkload(system, meter)
         : await runEngineWorkloads(system, meter);

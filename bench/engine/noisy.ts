@@ -40,8 +40,13 @@ export const NOISY_TARGETS: readonly BenchTarget[] = (["tenant", "fifo"] as cons
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function runNoisyNeighbour(system: BenchSystem): Promise<NoisyFigures> {
-  const { backlog, arrivals, everyMs, concurrency, bulkChunk } = NOISY;
+/**
+ * One run. `alone` leaves tenant B out: the same backlog drained by itself, the baseline A's throughput
+ * is compared with ("today's no-op processing" of the issue, on the same store and options).
+ */
+export async function runNoisyNeighbour(system: BenchSystem, alone = false): Promise<NoisyFigures> {
+  const { backlog, everyMs, concurrency, bulkChunk } = NOISY;
+  const arrivals = alone ? 0 : NOISY.arrivals;
   for (let start = 0; start < backlog; start += bulkChunk) {
     await system.enqueueBulk(
       Array.from({ length: bulkChunk }, (_, k) => ({ i: start + k })),
