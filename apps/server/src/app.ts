@@ -149,6 +149,7 @@ function jobRoutesQueue(queue: Queue, subscribe?: JobRoutesQueue["subscribe"]): 
     retry: (tenantId, id) => queue.retry(tenantId, id),
     delete: (tenantId, id) => queue.delete(tenantId, id),
     subscribe: subscribe ?? ((jobId, listener) => queue.subscribe(jobId, listener)),
+    flow: (tenantId, id, flowOptions) => queue.flow(tenantId, id, flowOptions),
   };
 }
 

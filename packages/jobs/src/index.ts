@@ -19,7 +19,7 @@ export type {
   ChildOutcome,
   FlowCapableStore,
 } from "./flows/groups.js";
-export type { FlowInfo, StepInfo } from "./flows/info.js";
+export type { ChildInfo, FlowInfo, FlowInfoOptions, StepInfo } from "./flows/info.js";
 export { type FlowStore, type GroupRecord, MAX_GROUP_SIZE, type StepRecord } from "./flows/types.js";
 export { newJobId } from "./ids.js";
 export {

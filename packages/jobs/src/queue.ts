@@ -1,7 +1,7 @@
 import { systemClock } from "./clock.js";
 import { isJobsError, JobsError } from "./errors.js";
 import { type BatchInfo, type BatchOptions, enqueueBatch, jobEnded, sweepFlows } from "./flows/groups.js";
-import { type FlowInfo, flowInfo } from "./flows/info.js";
+import { type FlowInfo, type FlowInfoOptions, flowInfo } from "./flows/info.js";
 import { newJobId } from "./ids.js";
 import { combineInstrumentation, type EnqueueProbe, type Instrumentation } from "./instrumentation.js";
 import { EventHub } from "./queue-events.js";
@@ -92,8 +92,11 @@ export interface Queue {
    * after every member ended (docs/jobs/flows.md). Refuses 0 members or more than 1,000.
    */
   enqueueBatch<I>(task: TaskRef<I>, inputs: readonly I[], options: BatchOptions): Promise<BatchInfo>;
-  /** A job's steps, its parent and its children's counts (docs/jobs/flows.md). Throws JobsError("not_found"). */
-  flow(tenantId: string | null, id: string): Promise<FlowInfo>;
+  /**
+   * A job's steps, its parent and its children's counts, with the first `listChildren` (default 100)
+   * children listed (docs/jobs/flows.md). Throws JobsError("not_found").
+   */
+  flow(tenantId: string | null, id: string, options?: FlowInfoOptions): Promise<FlowInfo>;
   /** Re-checks unfinished children and batches (a process died between a member's end and its count). */
   sweepFlows(): Promise<number>;
   retry(tenantId: string, id: string): Promise<JobRecord>;
@@ -319,8 +322,8 @@ export function createQueue(options: QueueOptions): Queue {
     },
     enqueueBatch: (task, inputs, opts) =>
       guarded(store, () => enqueueBatch(queue, task as TaskRef<unknown>, inputs, opts)),
-    async flow(tenantId, id) {
-      const info = await guarded(store, () => flowInfo(queue, tenantId, id));
+    async flow(tenantId, id, options) {
+      const info = await guarded(store, () => flowInfo(queue, tenantId, id, options));
       if (info === null) throw notFound(id);
       return info;
     },

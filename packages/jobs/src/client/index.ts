@@ -13,4 +13,10 @@ export {
 export { initialJobState, JobObserver, type JobObserverOptions, type JobObserverState } from "./observer.js";
 export { errorRetryDelay, nextDelay } from "./schedule.js";
 export { readServerSentEvents, type SseMessage } from "./sse.js";
-export { isTerminalStatus, type WireJob } from "./wire.js";
+export {
+  isTerminalStatus,
+  type WireChildCounts,
+  type WireChildEvent,
+  type WireFlow,
+  type WireJob,
+} from "./wire.js";

@@ -1,3 +1,4 @@
+import type { FlowInfo } from "../flows/info.js";
 import type { JobErrorInfo, JobRecord, JobStatus, Json } from "../types.js";
 
 /** A job as the HTTP API returns it (`GET /api/jobs/:id`): the seed's snake_case shape, ISO times. */
@@ -45,4 +46,50 @@ export function toWireJob(job: JobRecord): WireJob {
 
 export function isTerminalStatus(status: JobStatus): boolean {
   return status === "complete" || status === "failed" || status === "cancelled";
+}
+
+/** `GET /api/jobs/:id/flow`: a job's steps, its parent or batch, and its children (docs/api.md). */
+export interface WireFlow {
+  job_id: string;
+  steps: { name: string; status: "complete"; started_at: string; finished_at: string; duration_ms: number }[];
+  parent_id: string | null;
+  batch_id: string | null;
+  children: WireChildCounts & {
+    group_ids: string[];
+    /** The first 100 children in spawn order; `total` counts them all. */
+    jobs: { id: string; status: JobStatus; progress: number }[];
+  };
+}
+
+/** Over every group a job spawned: how many children, how many ended ("chunk 7/40"). */
+export interface WireChildCounts {
+  total: number;
+  ended: number;
+}
+
+/** An SSE `child` event: one child changed; `children` are the parent's counts after it. */
+export interface WireChildEvent {
+  child: { id: string; status: JobStatus; progress: number; message: string | null };
+  children: WireChildCounts;
+}
+
+export function toWireFlow(info: FlowInfo): WireFlow {
+  return {
+    job_id: info.jobId,
+    steps: info.steps.map((step) => ({
+      name: step.name,
+      status: step.status,
+      started_at: new Date(step.startedAt).toISOString(),
+      finished_at: new Date(step.finishedAt).toISOString(),
+      duration_ms: step.durationMs,
+    })),
+    parent_id: info.parentId,
+    batch_id: info.batchId,
+    children: {
+      total: info.children.total,
+      ended: info.children.ended,
+      group_ids: info.children.groupIds,
+      jobs: info.children.jobs.map((child) => ({ ...child })),
+    },
+  };
 }

@@ -1,6 +1,17 @@
 import type { Queue } from "../queue.js";
 import type { FlowCapableStore } from "./groups.js";
-import { membershipOf } from "./ids.js";
+import type { JobStatus } from "../types.js";
+import { memberJobId, membershipOf } from "./ids.js";
+
+/** How many of a job's children {@link flowInfo} lists (the counts cover them all). */
+export const FLOW_CHILDREN_LISTED = 100;
+
+export interface ChildInfo {
+  id: string;
+  /** "cancelled" for a child that was deleted. */
+  status: JobStatus;
+  progress: number;
+}
 
 export interface StepInfo {
   name: string;
@@ -19,7 +30,20 @@ export interface FlowInfo {
   /** The batch this job is a member of, or null. */
   batchId: string | null;
   /** Over every group the job spawned: how many children, how many ended ("chunk 7/40"). */
-  children: { total: number; ended: number; groupIds: string[] };
+  children: {
+    total: number;
+    ended: number;
+    groupIds: string[];
+    /** Per group, oldest first: its members are `memberJobId(id, 0 … total-1)`. */
+    groups: { id: string; total: number; ended: number }[];
+    /** The first {@link FLOW_CHILDREN_LISTED} children, in spawn order, with where each stands. */
+    jobs: ChildInfo[];
+  };
+}
+
+export interface FlowInfoOptions {
+  /** How many children to list in `children.jobs` (one store read each); default and most 100. */
+  listChildren?: number;
 }
 
 /** Null when the job does not exist (or belongs to another tenant). */
@@ -27,7 +51,9 @@ export async function flowInfo(
   queue: Queue,
   tenantId: string | null,
   jobId: string,
+  options: FlowInfoOptions = {},
 ): Promise<FlowInfo | null> {
+  const listMax = Math.max(0, Math.min(options.listChildren ?? FLOW_CHILDREN_LISTED, FLOW_CHILDREN_LISTED));
   const job = await queue.store.get(tenantId, jobId);
   if (job === null) return null;
   const flows = (queue.store as Partial<FlowCapableStore>).flows;
@@ -36,7 +62,7 @@ export async function flowInfo(
     steps: [],
     parentId: null,
     batchId: null,
-    children: { total: 0, ended: 0, groupIds: [] },
+    children: { total: 0, ended: 0, groupIds: [], groups: [], jobs: [] },
   };
   if (flows === undefined) return info;
   info.steps = (await flows.loadSteps(jobId)).map((step) => ({
@@ -52,10 +78,21 @@ export async function flowInfo(
     if (group !== null && group.parentJobId !== null) info.parentId = group.parentJobId;
     else if (group !== null) info.batchId = group.id;
   }
+  const listed: string[] = [];
   for (const group of await flows.groupsOf(jobId)) {
     info.children.total += group.total;
     info.children.ended += group.total - group.remaining;
     info.children.groupIds.push(group.id);
+    info.children.groups.push({ id: group.id, total: group.total, ended: group.total - group.remaining });
+    for (let i = 0; i < group.total && listed.length < listMax; i++) {
+      listed.push(memberJobId(group.id, i));
+    }
   }
+  const children = await Promise.all(listed.map((id) => queue.store.get(tenantId, id)));
+  info.children.jobs = children.map((child, i) =>
+    child === null
+      ? { id: listed[i] as string, status: "cancelled", progress: 0 }
+      : { id: child.id, status: child.status, progress: child.progress },
+  );
   return info;
 }

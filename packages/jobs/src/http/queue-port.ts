@@ -1,3 +1,4 @@
+import type { FlowInfo, FlowInfoOptions } from "../flows/info.js";
 import type { JobEventListener, JobRecord, JobStatus, ListPage, Unsubscribe } from "../types.js";
 
 /**
@@ -20,4 +21,9 @@ export interface JobRoutesQueue {
   retry(tenantId: string, id: string): Promise<JobRecord>;
   delete(tenantId: string, id: string): Promise<unknown>;
   subscribe(jobId: string, listener: JobEventListener): Unsubscribe;
+  /**
+   * The job's steps, parent and children (`Queue.flow`). Optional: without it `GET /api/jobs/:id/flow`
+   * answers an empty flow and the event stream carries no `child` events.
+   */
+  flow?(tenantId: string, id: string, options?: FlowInfoOptions): Promise<FlowInfo>;
 }

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { toWireJob } from "../client/wire.js";
+import { toWireFlow, toWireJob } from "../client/wire.js";
 import { JobsError } from "../errors.js";
 import type { JobStatus } from "../types.js";
 import { jobErrorHandler, validationHook } from "./errors.js";
@@ -12,6 +12,7 @@ import {
   JobIdParamsSchema,
   JobListQuerySchema,
   JobListSchema,
+  WireFlowSchema,
   WireJobSchema,
 } from "./schemas.js";
 
@@ -56,6 +57,18 @@ const getJob = createRoute({
   summary: "A job's status, progress, message, result and error",
   request: { params: JobIdParamsSchema },
   responses: { 200: jobResponse("The job"), ...errors(401, 404) },
+});
+
+const getFlow = createRoute({
+  method: "get",
+  path: "/api/jobs/{id}/flow",
+  tags: ["jobs"],
+  summary: "A job's steps, its parent or batch, and its children (counts, and the first 100 listed)",
+  request: { params: JobIdParamsSchema },
+  responses: {
+    200: { description: "The job's flow", content: { "application/json": { schema: WireFlowSchema } } },
+    ...errors(401, 404),
+  },
 });
 
 const listJobs = createRoute({
@@ -112,6 +125,14 @@ const deleteJob = createRoute({
   responses: { 204: { description: "Deleted" }, ...errors(401, 404, 409) },
 });
 
+const emptyFlow = (jobId: string) => ({
+  jobId,
+  steps: [],
+  parentId: null,
+  batchId: null,
+  children: { total: 0, ended: 0, groupIds: [], groups: [], jobs: [] },
+});
+
 /** The job API as a Hono app: mount it with `app.route("/", createJobRoutes({ queue }))`. */
 export function createJobRoutes(options: JobRoutesOptions): OpenAPIHono {
   const { queue } = options;
@@ -140,6 +161,15 @@ export function createJobRoutes(options: JobRoutesOptions): OpenAPIHono {
   app.openapi(getJob, async (c) => {
     const job = await queue.get(tenantOf(c), c.req.valid("param").id);
     return c.json(toWireJob(job), 200);
+  });
+
+  app.openapi(getFlow, async (c) => {
+    const tenantId = tenantOf(c);
+    const id = c.req.valid("param").id;
+    if (queue.flow) return c.json(toWireFlow(await queue.flow(tenantId, id)), 200);
+    // A queue without flows: the job's own 404 rules, and a flow with nothing in it.
+    await queue.get(tenantId, id);
+    return c.json(toWireFlow(emptyFlow(id)), 200);
   });
 
   app.openapi(jobEvents, async (c) => {

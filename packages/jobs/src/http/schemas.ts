@@ -35,6 +35,32 @@ export const WireJobSchema = z
   })
   .openapi("Job");
 
+/** Mirrors `WireFlow` in client/wire.ts. */
+export const WireFlowSchema = z
+  .object({
+    job_id: z.string(),
+    steps: z.array(
+      z.object({
+        name: z.string().openapi({ example: "parse" }),
+        status: z.literal("complete"),
+        started_at: z.string(),
+        finished_at: z.string(),
+        duration_ms: z.number().openapi({ example: 412 }),
+      }),
+    ),
+    parent_id: z.string().nullable(),
+    batch_id: z.string().nullable(),
+    children: z.object({
+      total: z.number().int().openapi({ example: 40 }),
+      ended: z.number().int().openapi({ example: 7 }),
+      group_ids: z.array(z.string()),
+      jobs: z
+        .array(z.object({ id: z.string(), status: JobStatusSchema, progress: z.number() }))
+        .openapi({ description: "The first 100 children in spawn order; total counts them all." }),
+    }),
+  })
+  .openapi("JobFlow");
+
 export const StatusCountsSchema = z.record(JobStatusSchema, z.number().int()).openapi("JobCounts");
 
 export const JobListSchema = z
