@@ -5,8 +5,11 @@ import {
   type JobUpdate,
   type OpenJobEvents,
   type Visibility,
+  type WireChildCounts,
+  type WireFlow,
   type WireJob,
 } from "../src/client/index.js";
+import type { OpenJobFlowEvents } from "../src/client/observer.js";
 import type { JobStatus } from "../src/types.js";
 
 beforeEach(() => {
@@ -199,6 +202,120 @@ describe("JobObserver SSE mode", () => {
     await vi.advanceTimersByTimeAsync(2000);
     expect(observer.getSnapshot().transport).toBe("poll");
     expect(api.requestTimes).toEqual([0, 0, 1000, 2000]);
+    unsubscribe();
+  });
+});
+
+describe("JobObserver children (a job that spawned some)", () => {
+  const flow = (total: number, ended: number): WireFlow => ({
+    job_id: "job_a",
+    steps: [],
+    parent_id: null,
+    batch_id: null,
+    children: { total, ended, group_ids: total ? ["grp_1"] : [], jobs: [] },
+  });
+
+  it("polling: reads the flow after each job answer once the job has progress, never more often", async () => {
+    let job: Partial<WireJob> = { status: "running", progress: 0 };
+    const jobTimes: number[] = [];
+    const flowTimes: number[] = [];
+    let counts = { total: 40, ended: 7 };
+    const observer = new JobObserver("job_a", {
+      fetchJob: async (id) => {
+        jobTimes.push(Date.now());
+        return wireJob({ id, ...job });
+      },
+      fetchFlow: async () => {
+        flowTimes.push(Date.now());
+        return flow(counts.total, counts.ended);
+      },
+      visibility: fakeVisibility(),
+    });
+    const unsubscribe = observer.subscribe(() => {});
+    await vi.advanceTimersByTimeAsync(1500);
+    // Progress 0 and never started: no child can exist yet, so no flow read.
+    expect(flowTimes).toEqual([]);
+    expect(observer.getSnapshot().children).toBeNull();
+    job = { status: "pending", progress: 10, started_at: "2026-01-01T00:00:01.000Z" };
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(observer.getSnapshot()).toMatchObject({ status: "pending", children: { total: 40, ended: 7 } });
+    counts = { total: 40, ended: 12 };
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(observer.getSnapshot().children).toEqual({ total: 40, ended: 12 });
+    expect(flowTimes.length).toBeGreaterThan(1);
+    expect(flowTimes.length).toBeLessThanOrEqual(jobTimes.length);
+    for (const at of flowTimes) expect(jobTimes).toContain(at);
+    // Terminal: no more reads of either.
+    job = { status: "complete", progress: 100 };
+    await vi.advanceTimersByTimeAsync(1000);
+    const reads = flowTimes.length;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(flowTimes.length).toBe(reads);
+    expect(observer.getSnapshot().settled).toBe(true);
+    unsubscribe();
+  });
+
+  it("polling: a parent that spawned at progress 0 and waits (pending, started) is asked for its children", async () => {
+    const observer = new JobObserver("job_a", {
+      fetchJob: async (id) =>
+        wireJob({ id, status: "pending", progress: 0, started_at: "2026-01-01T00:00:00Z" }),
+      fetchFlow: async () => flow(3, 1),
+      visibility: fakeVisibility(),
+    });
+    const unsubscribe = observer.subscribe(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    expect(observer.getSnapshot().children).toEqual({ total: 3, ended: 1 });
+    unsubscribe();
+  });
+
+  it("polling: a flow without children leaves them null, and a failed flow read keeps the last counts", async () => {
+    let answer: () => Promise<WireFlow> = async () => flow(0, 0);
+    const observer = new JobObserver("job_a", {
+      fetchJob: async (id) => wireJob({ id, status: "running", progress: 30 }),
+      fetchFlow: () => answer(),
+      visibility: fakeVisibility(),
+    });
+    const unsubscribe = observer.subscribe(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    expect(observer.getSnapshot().children).toBeNull();
+    answer = async () => flow(4, 2);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(observer.getSnapshot().children).toEqual({ total: 4, ended: 2 });
+    answer = async () => {
+      throw new JobFetchError("network", "offline");
+    };
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(observer.getSnapshot()).toMatchObject({ children: { total: 4, ended: 2 }, error: null });
+    unsubscribe();
+  });
+
+  it("SSE: takes the stream's children counts, only forward, and does not read the flow", async () => {
+    const api = scriptedFetcher("running");
+    let report: (counts: WireChildCounts) => void = () => {};
+    const fetchFlow = vi.fn(async () => flow(1, 0));
+    const openEvents: OpenJobFlowEvents = (id, onUpdate, signal, onChildren) =>
+      new Promise((_resolve, reject) => {
+        onUpdate(wireJob({ id, status: "pending", progress: 20, started_at: "2026-01-01T00:00:00Z" }));
+        report = (counts) => onChildren?.(counts);
+        signal.addEventListener("abort", () => reject(signal.reason));
+      });
+    const observer = new JobObserver("job_a", {
+      fetchJob: api.fetchJob,
+      fetchFlow,
+      openEvents,
+      mode: "sse",
+      visibility: fakeVisibility(),
+    });
+    const unsubscribe = observer.subscribe(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    expect(observer.getSnapshot().children).toBeNull();
+    report({ total: 40, ended: 0 });
+    expect(observer.getSnapshot()).toMatchObject({ status: "pending", children: { total: 40, ended: 0 } });
+    report({ total: 40, ended: 7 });
+    report({ total: 40, ended: 6 }); // a child event trailing the counts by one
+    expect(observer.getSnapshot().children).toEqual({ total: 40, ended: 7 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fetchFlow).not.toHaveBeenCalled();
     unsubscribe();
   });
 });

@@ -3,7 +3,7 @@ import { documentVisibility, globalTimers, type Timers, type Visibility } from "
 import { type JobFetchError, toJobFetchError } from "./fetch-error.js";
 import type { FetchJob, JobUpdate, OpenJobEvents } from "./http-source.js";
 import { errorRetryDelay, nextDelay } from "./schedule.js";
-import { isTerminalStatus, type WireJob } from "./wire.js";
+import { isTerminalStatus, type WireChildCounts, type WireFlow, type WireJob } from "./wire.js";
 
 export interface JobObserverState {
   jobId: string;
@@ -22,13 +22,38 @@ export interface JobObserverState {
   polls: number;
   consecutiveFailures: number;
   transport: "poll" | "sse";
+  /**
+   * The job's children (`ctx.spawn`), over all its groups: how many, how many ended ("chunk 7/40").
+   * null while none are known. From the stream's `children`/`child` events, or, when polling,
+   * from `fetchFlow`.
+   */
+  children: WireChildCounts | null;
 }
+
+/** {@link OpenJobEvents} whose stream also reports the job's children counts. */
+export type OpenJobFlowEvents = (
+  jobId: string,
+  onUpdate: (update: JobUpdate) => void,
+  signal: AbortSignal,
+  onChildren?: (children: WireChildCounts) => void,
+) => Promise<void>;
 
 export interface JobObserverOptions {
   fetchJob: FetchJob;
   /** "sse" streams updates when `openEvents` is given and falls back to polling when the stream fails. */
   mode?: "poll" | "sse";
-  openEvents?: OpenJobEvents;
+  /**
+   * Streams the job's updates. A stream that can also report the job's children calls the fourth
+   * argument with their counts (the SSE `children` and `child` events); a plain
+   * {@link OpenJobEvents} ignores it.
+   */
+  openEvents?: OpenJobFlowEvents;
+  /**
+   * Reads `GET /api/jobs/:id/flow`. When given, polling also reads the job's children counts: after
+   * a job answer (so never more often than the job), while the job is not terminal, once it has been
+   * seen with progress, with children, or pending after it started (a parent waiting for children).
+   */
+  fetchFlow?: (jobId: string, signal: AbortSignal) => Promise<WireFlow>;
   timers?: Timers;
   visibility?: Visibility;
 }
@@ -49,6 +74,7 @@ export class JobObserver {
   #run: AbortController | null = null;
   #timer: unknown = null;
   #inFlight = false;
+  #flowInFlight = false;
   #streaming = false;
   #sseFailed = false;
   #unwatchVisibility: (() => void) | null = null;
@@ -93,6 +119,7 @@ export class JobObserver {
     this.#run?.abort();
     this.#run = null;
     this.#inFlight = false;
+    this.#flowInFlight = false;
     this.#streaming = false;
   }
 
@@ -156,6 +183,45 @@ export class JobObserver {
       return;
     }
     this.#schedule(nextDelay(polls));
+    if (this.#wantsFlow(job)) void this.#fetchFlowOnce();
+  }
+
+  /** Whether a poll should also read the children: the job may have some and is not terminal. */
+  #wantsFlow(job: WireJob): boolean {
+    if (!this.#options.fetchFlow || this.#flowInFlight) return false;
+    return (
+      job.progress > 0 ||
+      this.#state.children !== null ||
+      (job.status === "pending" && job.started_at !== null)
+    );
+  }
+
+  async #fetchFlowOnce(): Promise<void> {
+    const run = this.#run;
+    const fetchFlow = this.#options.fetchFlow;
+    if (!run || !fetchFlow) return;
+    this.#flowInFlight = true;
+    try {
+      const flow = await fetchFlow(this.jobId, run.signal);
+      if (run !== this.#run) return;
+      this.#flowInFlight = false;
+      // No children (yet): nothing to show. A failed read keeps the counts already known.
+      if (flow.children.total > 0) this.#applyChildren(run, flow.children);
+    } catch {
+      if (run === this.#run) this.#flowInFlight = false;
+    }
+  }
+
+  #applyChildren(run: AbortController, counts: WireChildCounts): void {
+    if (run !== this.#run || this.#state.settled) return;
+    const known = this.#state.children;
+    // Counts only move forward (a child event may trail the counts event before it by one).
+    const next = {
+      total: Math.max(known?.total ?? 0, counts.total),
+      ended: Math.max(known?.ended ?? 0, counts.ended),
+    };
+    if (next.total === 0 || (known && known.total === next.total && known.ended === next.ended)) return;
+    this.#setState({ ...this.#state, children: next });
   }
 
   #applyFailure(err: JobFetchError): void {
@@ -186,7 +252,12 @@ export class JobObserver {
       this.#setState({ ...this.#state, transport: "poll" });
       this.refresh();
     };
-    openEvents(this.jobId, (update) => this.#applyUpdate(run, update), run.signal).then(fallBack, fallBack);
+    openEvents(
+      this.jobId,
+      (update) => this.#applyUpdate(run, update),
+      run.signal,
+      (children) => this.#applyChildren(run, children),
+    ).then(fallBack, fallBack);
   }
 
   #applyUpdate(run: AbortController, update: JobUpdate): void {
@@ -234,5 +305,6 @@ export function initialJobState(jobId: string, transport: "poll" | "sse" = "poll
     polls: 0,
     consecutiveFailures: 0,
     transport,
+    children: null,
   };
 }
