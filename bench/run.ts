@@ -5,6 +5,8 @@
 const PARTS: Record<string, (filters: readonly string[]) => Promise<void>> = {
   engine: async (filters) => (await import("./engine/index.js")).runEngineBench(filters),
   noisy: async (filters) => (await import("./engine/noisy-run.js")).runNoisyBench(filters),
+  // One ctx.step per no-op job against none, on each of our stores (bench/engine/steps.ts).
+  steps: async (filters) => (await import("./engine/steps-run.js")).runStepsBench(filters),
   // Needs root (ip netns) and minutes; not run by a bare `npm run bench`.
   netns: async (filters) => (await import("./netns/index.js")).runNetnsBench(filters),
   books: async (filters) => (await import("../packages/books/bench/upload.js")).runBooksBench(filters),

@@ -9,6 +9,7 @@ interface EngineContext {
   readonly jobId: string;
   readonly input: BenchPayload;
   progress(percent: number, message?: string): void;
+  step<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
 }
 
 /** The job a workload's handler sees: a class, so a job costs no closure (ctx.progress binds only when used). */
@@ -21,6 +22,9 @@ class EngineJob implements BenchJob {
   }
   progress(percent: number, message: string): void {
     this.ctx.progress(percent, message);
+  }
+  step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    return this.ctx.step(name, fn);
   }
 }
 

@@ -12,7 +12,7 @@ const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 /** Runs one target's workloads in a child process; `noisy` picks the noisy-neighbour workload. */
 export function runChild<F = EngineFigures>(
   targetName: string,
-  workload: "engine" | "noisy" | "noisy-alone" = "engine",
+  workload: "engine" | "noisy" | "noisy-alone" | "steps" = "engine",
 ): Promise<F> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, targetName, workload], {

@@ -13,6 +13,8 @@ export interface BenchJob {
   input: BenchPayload;
   /** Reports progress the way the system's handlers do (ours: ctx.progress; BullMQ: job.updateProgress). */
   progress(percent: number, message: string): unknown;
+  /** A durable step (ours: ctx.step); systems without steps leave it out. */
+  step?<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
 }
 
 export type BenchHandler = (job: BenchJob) => Promise<unknown> | unknown;
