@@ -140,6 +140,8 @@ describe("book tasks under the engine's limits", () => {
     expect(on.limits).toEqual({
       categorize_transactions: { concurrency: 1, rate: { max: 5, perMs: 1_000 } },
       upload_and_categorize: { concurrency: 1, rate: { max: 5, perMs: 1_000 } },
+      // A large upload's chunks: one company's run in parallel, up to their own limit.
+      upload_chunk: { concurrency: 4, rate: { max: 5, perMs: 1_000 } },
     });
     const job = await on.prepare("categorize_transactions", { company_id: companyId }, { tenantId });
     expect(job).toMatchObject({
@@ -162,6 +164,7 @@ describe("book tasks under the engine's limits", () => {
     expect(off.limits).toEqual({
       categorize_transactions: { concurrency: 2 },
       upload_and_categorize: { concurrency: 2 },
+      upload_chunk: { concurrency: 4 },
     });
     await Promise.all([on.close(), off.close()]);
   });

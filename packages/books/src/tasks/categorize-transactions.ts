@@ -28,6 +28,8 @@ export interface TaskDeps {
   llm: LlmCategorizer | null;
   /** Transactions categorized and committed together; progress moves once per chunk. */
   chunkSize: number;
+  /** Valid rows above which an upload runs as parse → `upload_chunk` children → booking. */
+  uploadChunkRows: number;
   limits: BookTaskLimits;
 }
 

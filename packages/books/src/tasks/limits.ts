@@ -19,12 +19,15 @@ export const MAX_PROVIDER_WAIT_MS = 10 * 60_000;
 export interface BookTaskLimits {
   /** Jobs of one book task running at once for one company, across every worker and process. */
   companyConcurrency: number;
+  /** `upload_chunk` jobs (slices of large uploads) running at once for one company. */
+  uploadChunkConcurrency: number;
   /** Starts per window, per LLM provider, of book jobs (they may call it); null for no limit. */
   llmRate: { max: number; perMs: number } | null;
 }
 
 export const DEFAULT_BOOK_TASK_LIMITS: BookTaskLimits = {
   companyConcurrency: 1,
+  uploadChunkConcurrency: 4,
   llmRate: { max: 30, perMs: 60_000 },
 };
 

@@ -6,12 +6,17 @@ import { yieldToEventLoop } from "./yield.js";
 // hundreds of milliseconds, so they are read in keyset pages with a yield between.
 const PAGE = 2000;
 
-/** The import's transactions still uncategorized, oldest first (date, id). */
+/**
+ * The import's transactions still uncategorized, oldest first (date, id); with `fingerprints`, only
+ * those rows (one chunk of an upload).
+ */
 export async function pendingOfImport(
   db: BooksDb,
   tenantId: string,
   importId: string,
+  fingerprints?: readonly string[],
 ): Promise<TxnForCategorize[]> {
+  if (fingerprints !== undefined && fingerprints.length === 0) return [];
   const out: TxnForCategorize[] = [];
   let after: { date: string; id: string } | null = null;
   for (;;) {
@@ -21,6 +26,7 @@ export async function pendingOfImport(
       .where("tenant_id", "=", tenantId)
       .where("import_id", "=", importId)
       .where("status", "=", "uncategorized");
+    if (fingerprints !== undefined) query = query.where("fingerprint", "in", fingerprints);
     if (after) {
       const { date, id } = after;
       query = query.where((eb) =>

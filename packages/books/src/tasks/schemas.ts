@@ -16,6 +16,26 @@ export const uploadAndCategorizeInput = z.object({
 });
 export type UploadAndCategorizeInput = z.infer<typeof uploadAndCategorizeInput>;
 
+/** One slice of a large upload (`upload_chunk`, a child of upload_and_categorize): its rows, parsed. */
+export const uploadChunkInput = z.object({
+  import_id: z.string().min(1),
+  company_id: z.string().min(1),
+  rows: z
+    .array(
+      z.object({
+        date: z.string(),
+        description: z.string(),
+        payee: z.string().nullable(),
+        amount_cents: z.number().int(),
+        fingerprint: z.string().min(1),
+        account_id: z.string().nullable(),
+      }),
+    )
+    .min(1)
+    .max(10_000),
+});
+export type UploadChunkInput = z.infer<typeof uploadChunkInput>;
+
 /** Whether the LLM categorizer took part: "disabled" when unconfigured, "error" when it failed. */
 export type LlmStatus = "ok" | "disabled" | "error";
 
@@ -25,6 +45,13 @@ export type CategorizeTransactionsResult = {
   high_confidence: number;
   needs_review: number;
   uncategorized: number;
+  llm: LlmStatus;
+};
+
+export type UploadChunkResult = {
+  rows: number;
+  /** The chunk's rows still uncategorized when it categorized them (fewer after a retry). */
+  pending: number;
   llm: LlmStatus;
 };
 

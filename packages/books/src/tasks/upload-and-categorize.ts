@@ -1,34 +1,50 @@
-import { defineTask, UnrecoverableError } from "@ledgerflow/jobs";
-import { type Categorization, HIGH_CONFIDENCE } from "../categorize/types.js";
-import { CsvFormatError, fingerprintRows, type ParseCsvOptions, parseBankCsv } from "../csv/index.js";
-import { getImport, setImportStatus } from "../db/imports.js";
-import { insertTransactions, type NewTransaction } from "../db/transactions.js";
-import { applyCategorizations, type CategorizedTxn } from "./apply.js";
-import { runCategorizers, type StepOutput } from "./categorize-step.js";
+import { defineTask, type TaskContext, UnrecoverableError } from "@ledgerflow/jobs";
+import { getBankAccount } from "../db/accounts.js";
+import { setImportStatus } from "../db/imports.js";
 import type { TaskDeps } from "./categorize-transactions.js";
-import { resolveCategoryAccounts } from "./category-accounts.js";
+import { mergeLlm } from "./categorize-transactions.js";
 import { loadCompanyContext } from "./company-context.js";
 import { bookImportedCategorized, importOutcome } from "./import-outcome.js";
-import { importReport } from "./import-report.js";
-import { BOOK_TASK_RETRIES, bookTaskLimits, companyKey, lastAttemptLlmReason } from "./limits.js";
-import { pendingOfImport } from "./pending.js";
 import {
-  type ImportErrorOut,
-  MAX_REPORTED_ERRORS,
+  categorizeAndBook,
+  ImportRefused,
+  insertImportRows,
+  type ParseSummary,
+  type PreparedImport,
+  pendingRows,
+  prepareImport,
+} from "./import-rows.js";
+import { BOOK_TASK_RETRIES, bookTaskLimits, companyKey } from "./limits.js";
+import {
+  type LlmStatus,
   type UploadAndCategorizeInput,
   type UploadAndCategorizeResult,
+  type UploadChunkResult,
   uploadAndCategorizeInput,
 } from "./schemas.js";
-import { yieldToEventLoop } from "./yield.js";
+import { toChunkRows, type uploadChunkTask } from "./upload-chunk.js";
+
+type Ctx = TaskContext<UploadAndCategorizeInput>;
+
+/** What the parse step stores: the file's report, and how many chunk children it spawned (0: none). */
+type ParseStep = { summary: ParseSummary; chunks: number; company_id: string };
 
 /**
  * The seed's `upload_and_categorize`: parse (0 %) → validate (20 %) → insert (30 %) → rules (50 %) →
- * LLM (70 %) → journal entries (90 %) → done (100 %). Every write is idempotent (fingerprints, the
- * one-live-entry index, updates guarded on `uncategorized`), and the counts in the result are read
- * back from the database for this import, so a retried job reports the same figures and writes
- * nothing twice.
+ * LLM (70 %) → journal entries (90 %) → done (100 %).
+ *
+ * A file of more than `uploadChunkRows` valid rows (default 2,500) runs as a flow
+ * (docs/books/imports.md, "Large files"): the `parse` step spawns one `upload_chunk` child per
+ * slice of rows (insert, categorize, book — in parallel across workers, the parent holding no slot
+ * meanwhile), then one `book` step books the rows that arrived categorized and counts the import.
+ * A crash resumes at the last finished chunk instead of the first row. A smaller file runs in this
+ * job, as the seed's did.
+ *
+ * Either way every write is idempotent (fingerprints, the one-live-entry index, updates guarded on
+ * `uncategorized`), and the counts in the result are read back from the database for this import,
+ * so a retried job reports the same figures and writes nothing twice.
  */
-export function uploadAndCategorizeTask(deps: TaskDeps) {
+export function uploadAndCategorizeTask(deps: TaskDeps, chunkTask: ReturnType<typeof uploadChunkTask>) {
   return defineTask<typeof uploadAndCategorizeInput, UploadAndCategorizeResult>({
     name: "upload_and_categorize",
     input: uploadAndCategorizeInput,
@@ -40,158 +56,122 @@ export function uploadAndCategorizeTask(deps: TaskDeps) {
       input.company_id ? companyKey(input.company_id) : `tenant:${tenantId}`,
     ),
     async handler(ctx) {
-      const { db } = deps;
-      const tenantId = ctx.tenantId;
-      ctx.progress(0, "Parsing CSV...");
-      const imp = await getImport(db, tenantId, ctx.input.import_id);
-      if (!imp)
-        throw new UnrecoverableError(`import ${ctx.input.import_id} was not found; upload the file again`);
-      if (ctx.input.company_id !== undefined && ctx.input.company_id !== imp.companyId)
-        throw new UnrecoverableError(
-          `import ${imp.id} belongs to company ${imp.companyId}, not ${ctx.input.company_id}; enqueue it with its own company_id`,
-        );
-      await setImportStatus(db, tenantId, imp.id, "processing");
-      let parsed: Awaited<ReturnType<typeof parseBankCsv>>;
-      try {
-        parsed = await parseBankCsv(imp.content, (imp.options ?? {}) as ParseCsvOptions);
-      } catch (error) {
-        if (error instanceof CsvFormatError) {
-          await setImportStatus(db, tenantId, imp.id, "failed");
-          throw new UnrecoverableError(error.message);
-        }
-        throw error;
-      }
-
-      ctx.progress(20, `Validating ${parsed.rows.length} rows...`);
-      const errors: ImportErrorOut[] = parsed.errors.map((e) => ({
-        line: e.line,
-        column: e.column,
-        message: e.message,
-      }));
-      const valid = parsed.rows.filter((row) => {
-        if (row.amountCents !== 0) return true;
-        errors.push({
-          line: row.line,
-          column: null,
-          message: "the amount is 0.00, so there is nothing to book; row skipped",
-        });
-        return false;
-      });
-      errors.sort((a, b) => a.line - b.line);
-      const fingerprints = fingerprintRows(valid);
-      const categoryAccounts = await resolveCategoryAccounts(db, tenantId, imp.companyId, valid);
-
-      ctx.progress(30, `Inserting ${valid.length} transactions...`);
-      const rows: NewTransaction[] = valid.map((row, i) => ({
-        date: row.date,
-        description: row.description,
-        payee: row.payee || null,
-        amountCents: row.amountCents,
-        fingerprint: fingerprints[i] ?? "",
-        accountId: row.category ? (categoryAccounts.get(row.category.trim().toLowerCase()) ?? null) : null,
-      }));
-      for (let start = 0; start < rows.length; start += deps.chunkSize * 10) {
-        ctx.signal.throwIfAborted();
-        await insertTransactions(db, tenantId, {
-          companyId: imp.companyId,
-          importId: imp.id,
-          rows: rows.slice(start, start + deps.chunkSize * 10),
-        });
-        // Big files take a while here: keep the bar moving between the seed's steps.
-        const done = start + deps.chunkSize * 10;
-        if (done < rows.length)
-          ctx.progress(30 + (done / rows.length) * 20, `Inserting transactions ${done}/${rows.length}...`);
-        await yieldToEventLoop();
-      }
-
-      ctx.progress(50, "Applying rules...");
-      const context = await loadCompanyContext(db, tenantId, imp.companyId);
-      const pending = await pendingOfImport(db, tenantId, imp.id);
-      const answers = new Map<string, Categorization>();
-      for (let start = 0; start < pending.length; start += deps.chunkSize) {
-        ctx.signal.throwIfAborted();
-        const chunk = pending.slice(start, start + deps.chunkSize);
-        const step = await runCategorizers(context, chunk, { tenantId, llm: null, signal: ctx.signal });
-        chunk.forEach((txn, i) => {
-          const c = step.results[i];
-          if (c) answers.set(txn.id, c);
-        });
-        const done = start + chunk.length;
-        if (done < pending.length)
-          ctx.progress(50 + (done / pending.length) * 20, `Applying rules ${done}/${pending.length}...`);
-        await yieldToEventLoop();
-      }
-
-      const leftovers = pending.filter((t) => (answers.get(t.id)?.confidence ?? 0) < HIGH_CONFIDENCE);
-      ctx.progress(
-        70,
-        !deps.llm?.enabled
-          ? "Calling LLM... (not configured, skipped)"
-          : leftovers.length > 0
-            ? `Calling LLM for ${leftovers.length} transactions...`
-            : "Calling LLM... (nothing left to ask)",
-      );
-      let llmStatus: UploadAndCategorizeResult["llm"] = deps.llm?.enabled ? "ok" : "disabled";
-      if (deps.llm?.enabled && leftovers.length > 0) {
-        // One call with every leftover: the categorizer batches (25–50 per request) and runs its
-        // requests concurrently, which a chunk loop here would serialise.
-        let step: StepOutput;
+      let prepared: PreparedImport | undefined;
+      const prepare = async () => {
         try {
-          step = await runCategorizers(context, leftovers, { tenantId, llm: deps.llm, signal: ctx.signal });
+          return await prepareImport(deps, ctx.tenantId, ctx.input, (pct, msg) => ctx.progress(pct, msg));
         } catch (error) {
-          // A 429 retries the job later (limits.ts); on the last attempt the rows keep their rule answers.
-          step = { results: [], llm: "error", llmError: lastAttemptLlmReason(error, ctx.attempt) };
+          throw error instanceof ImportRefused ? new UnrecoverableError(error.message) : error;
         }
-        llmStatus = step.llm;
-        if (step.llmError)
-          ctx.log.warn("LLM categorizer failed for some transactions", { error: step.llmError });
-        leftovers.forEach((txn, i) => {
-          const c = step.results[i];
-          const before = answers.get(txn.id);
-          if (c && (!before || c.confidence > before.confidence)) answers.set(txn.id, c);
-        });
-      }
-
-      ctx.progress(90, "Creating journal entries...");
-      const toWrite: CategorizedTxn[] = [];
-      for (const txn of pending) {
-        const c = answers.get(txn.id);
-        if (c) toWrite.push({ ...txn, categorization: c });
-      }
-      for (let start = 0; start < toWrite.length; start += deps.chunkSize * 4) {
-        ctx.signal.throwIfAborted();
-        const chunk = toWrite.slice(start, start + deps.chunkSize * 4);
-        await applyCategorizations(db, tenantId, imp.companyId, context.bankAccountId, chunk);
-        ctx.progress(90 + ((start + chunk.length) / toWrite.length) * 9, "Creating journal entries...");
-        await yieldToEventLoop();
-      }
-      await bookImportedCategorized(db, tenantId, imp.id, imp.companyId, context.bankAccountId);
-
-      const outcome = await importOutcome(db, tenantId, imp.id);
-      await setImportStatus(db, tenantId, imp.id, "done");
-      // The last message is what a poller shows beside "complete"; say what happened, not the last step.
-      ctx.progress(
-        100,
-        `Imported ${outcome.inserted} transactions, created ${outcome.entries} journal entries`,
-      );
-      return {
-        // Every transaction row found: inserted + duplicates + invalid = parsed.
-        parsed: parsed.rows.length + parsed.errors.length,
-        inserted: outcome.inserted,
-        duplicates: valid.length - outcome.inserted,
-        invalid: errors.length,
-        categorized: outcome.highConfidence + outcome.needsReview,
-        je_created: outcome.entries,
-        high_confidence: outcome.highConfidence,
-        needs_review: outcome.needsReview,
-        errors: errors.slice(0, MAX_REPORTED_ERRORS),
-        ...importReport(parsed, valid),
-        by_rule: outcome.bySource.rule,
-        by_prior: outcome.bySource.prior,
-        by_history: outcome.bySource.history,
-        by_llm: outcome.bySource.llm,
-        llm: llmStatus,
       };
+      const parse = await ctx.step("parse", async (): Promise<ParseStep> => {
+        ctx.progress(0, "Parsing CSV...");
+        prepared = await prepare();
+        const { imp, rows, summary } = prepared;
+        if (rows.length <= deps.uploadChunkRows) return { summary, chunks: 0, company_id: imp.companyId };
+        const inputs = [];
+        for (let start = 0; start < rows.length; start += deps.uploadChunkRows) {
+          inputs.push({
+            import_id: imp.id,
+            company_id: imp.companyId,
+            rows: toChunkRows(rows.slice(start, start + deps.uploadChunkRows)),
+          });
+        }
+        await ctx.spawn(chunkTask, inputs);
+        return { summary, chunks: inputs.length, company_id: imp.companyId };
+      });
+      if (parse.chunks === 0) {
+        // A retry after the parse step was stored reads the file again (small: one chunk at most).
+        prepared ??= await prepare();
+        return await inOneJob(deps, ctx, prepared);
+      }
+
+      ctx.progress(30, `Inserting and categorizing ${parse.summary.valid} rows in ${parse.chunks} chunks...`);
+      const outcomes = await ctx.waitForChildren();
+      let llm: LlmStatus = deps.llm?.enabled ? "ok" : "disabled";
+      for (const outcome of outcomes) llm = mergeLlm(llm, (outcome.result as UploadChunkResult).llm);
+      return await ctx.step("book", () => {
+        ctx.progress(90, "Creating journal entries...");
+        return finish(deps, ctx, parse.company_id, parse.summary, llm);
+      });
     },
   });
+}
+
+/** The seed's single job: insert, categorize and book every row here, with the seed's progress steps. */
+async function inOneJob(
+  deps: TaskDeps,
+  ctx: Ctx,
+  prepared: PreparedImport,
+): Promise<UploadAndCategorizeResult> {
+  const { imp, rows, summary } = prepared;
+  const tenantId = ctx.tenantId;
+  ctx.progress(30, `Inserting ${rows.length} transactions...`);
+  await insertImportRows(deps, tenantId, imp, rows, ctx.signal, (done) =>
+    // Big files take a while here: keep the bar moving between the seed's steps.
+    ctx.progress(30 + (done / rows.length) * 20, `Inserting transactions ${done}/${rows.length}...`),
+  );
+
+  ctx.progress(50, "Applying rules...");
+  const context = await loadCompanyContext(deps.db, tenantId, imp.companyId);
+  const pending = await pendingRows(deps, tenantId, imp.id);
+  const llm = await categorizeAndBook(
+    deps,
+    { tenantId, signal: ctx.signal, attempt: ctx.attempt, warn: (m, f) => ctx.log.warn(m, f) },
+    context,
+    pending,
+    {
+      rules: (done, total) => ctx.progress(50 + (done / total) * 20, `Applying rules ${done}/${total}...`),
+      llm: (leftovers) =>
+        ctx.progress(
+          70,
+          !deps.llm?.enabled
+            ? "Calling LLM... (not configured, skipped)"
+            : leftovers > 0
+              ? `Calling LLM for ${leftovers} transactions...`
+              : "Calling LLM... (nothing left to ask)",
+        ),
+      journal: (done, total) =>
+        ctx.progress(total === 0 ? 90 : 90 + (done / total) * 9, "Creating journal entries..."),
+    },
+  );
+  return finish(deps, ctx, imp.companyId, summary, llm);
+}
+
+/** Books the rows that arrived categorized, marks the import done and counts it from the database. */
+async function finish(
+  deps: TaskDeps,
+  ctx: Ctx,
+  companyId: string,
+  summary: ParseSummary,
+  llm: LlmStatus,
+): Promise<UploadAndCategorizeResult> {
+  const { db } = deps;
+  const tenantId = ctx.tenantId;
+  const importId = ctx.input.import_id;
+  const bank = await getBankAccount(db, tenantId, companyId);
+  await bookImportedCategorized(db, tenantId, importId, companyId, bank.id);
+  const outcome = await importOutcome(db, tenantId, importId);
+  await setImportStatus(db, tenantId, importId, "done");
+  // The last message is what a poller shows beside "complete"; say what happened, not the last step.
+  ctx.progress(100, `Imported ${outcome.inserted} transactions, created ${outcome.entries} journal entries`);
+  const { rows_found, valid, invalid, errors, ...report } = summary;
+  return {
+    // Every transaction row found: inserted + duplicates + invalid = parsed.
+    parsed: rows_found,
+    inserted: outcome.inserted,
+    duplicates: valid - outcome.inserted,
+    invalid,
+    categorized: outcome.highConfidence + outcome.needsReview,
+    je_created: outcome.entries,
+    high_confidence: outcome.highConfidence,
+    needs_review: outcome.needsReview,
+    errors,
+    ...report,
+    by_rule: outcome.bySource.rule,
+    by_prior: outcome.bySource.prior,
+    by_history: outcome.bySource.history,
+    by_llm: outcome.bySource.llm,
+    llm,
+  };
 }

@@ -1,0 +1,93 @@
+import { defineTask, UnrecoverableError } from "@ledgerflow/jobs";
+import { getCompany } from "../db/companies.js";
+import type { NewTransaction } from "../db/transactions.js";
+import type { TaskDeps } from "./categorize-transactions.js";
+import { loadCompanyContext } from "./company-context.js";
+import { categorizeAndBook, insertImportRows, pendingRows } from "./import-rows.js";
+import { BOOK_TASK_RETRIES, bookTaskLimits, companyKey } from "./limits.js";
+import { type UploadChunkInput, type UploadChunkResult, uploadChunkInput } from "./schemas.js";
+
+/** The rows of one chunk as its job input carries them (JSON, snake_case like the API). */
+export function toChunkRows(rows: readonly NewTransaction[]): UploadChunkInput["rows"] {
+  return rows.map((r) => ({
+    date: r.date,
+    description: r.description,
+    payee: r.payee ?? null,
+    amount_cents: r.amountCents,
+    fingerprint: r.fingerprint,
+    account_id: r.accountId ?? null,
+  }));
+}
+
+/**
+ * One slice of a large upload (a child of `upload_and_categorize`): inserts its rows, categorizes
+ * the ones still uncategorized (rules → prior → history → LLM) and books them. Idempotent like the
+ * whole import, so a chunk killed half-way runs again from its first row without writing twice.
+ * Its concurrency key is the company, with a limit of its own (`uploadChunkConcurrency`, default 4),
+ * so one company's chunks run in parallel across workers but cannot take every slot.
+ */
+export function uploadChunkTask(deps: TaskDeps) {
+  const limits = bookTaskLimits<UploadChunkInput>(deps.limits, deps.llm, (input) =>
+    companyKey(input.company_id),
+  );
+  return defineTask<typeof uploadChunkInput, UploadChunkResult>({
+    name: "upload_chunk",
+    input: uploadChunkInput,
+    retries: BOOK_TASK_RETRIES,
+    timeoutMs: 10 * 60_000,
+    ...limits,
+    concurrency: {
+      limit: deps.limits.uploadChunkConcurrency,
+      key: (input) => companyKey(input.company_id),
+    },
+    async handler(ctx) {
+      const { db } = deps;
+      const tenantId = ctx.tenantId;
+      const { import_id: importId, company_id: companyId } = ctx.input;
+      if (!(await getCompany(db, tenantId, companyId)))
+        throw new UnrecoverableError(`company ${companyId} was not found; was it deleted during the import?`);
+      const rows: NewTransaction[] = ctx.input.rows.map((r) => ({
+        date: r.date,
+        description: r.description,
+        payee: r.payee,
+        amountCents: r.amount_cents,
+        fingerprint: r.fingerprint,
+        accountId: r.account_id,
+      }));
+      const total = rows.length;
+      ctx.progress(0, `Inserting ${total} transactions...`);
+      const imp = { id: importId, companyId };
+      await insertImportRows(deps, tenantId, imp, rows, ctx.signal, (done) =>
+        ctx.progress((done / total) * 10, `Inserting transactions ${done}/${total}...`),
+      );
+      ctx.progress(10, "Applying rules...");
+      const context = await loadCompanyContext(db, tenantId, companyId);
+      const pending = await pendingRows(
+        deps,
+        tenantId,
+        importId,
+        rows.map((r) => r.fingerprint),
+      );
+      const llm = await categorizeAndBook(
+        deps,
+        { tenantId, signal: ctx.signal, attempt: ctx.attempt, warn: (m, f) => ctx.log.warn(m, f) },
+        context,
+        pending,
+        {
+          rules: (done, all) => ctx.progress(10 + (done / all) * 40, `Applying rules ${done}/${all}...`),
+          llm: (leftovers) =>
+            ctx.progress(
+              50,
+              deps.llm?.enabled && leftovers > 0
+                ? `Calling LLM for ${leftovers} transactions...`
+                : "Categorized",
+            ),
+          journal: (done, all) =>
+            ctx.progress(all === 0 ? 70 : 70 + (done / all) * 29, "Creating journal entries..."),
+        },
+      );
+      ctx.progress(100, `Chunk of ${total} rows done`);
+      return { rows: total, pending: pending.length, llm };
+    },
+  });
+}
