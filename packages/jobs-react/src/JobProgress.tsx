@@ -1,12 +1,13 @@
 import type { JobErrorInfo, Json, WireJob } from "@ledgerflow/jobs/client";
 import { type ReactNode, useId } from "react";
 import { ProgressBar, type ProgressBarProps } from "./ProgressBar.js";
-import { type JobPhase, jobPhase } from "./phase.js";
+import { type ChunkProgress, chunkLabel, chunkProgress, type JobPhase, jobPhase } from "./phase.js";
 import { summarizeResult } from "./result-summary.js";
 import { StatusIcon } from "./StatusIcon.js";
 import { type UseJobStatusOptions, useJobStatus } from "./use-job-status.js";
 
-export interface JobProgressProps extends Pick<UseJobStatusOptions, "fetchJob" | "openEvents" | "mode"> {
+export interface JobProgressProps
+  extends Pick<UseJobStatusOptions, "fetchJob" | "openEvents" | "fetchFlow" | "mode"> {
   jobId: string;
   /** Heading of the card, e.g. "Processing transactions". */
   title?: string;
@@ -26,7 +27,11 @@ const TONES: Record<JobPhase, NonNullable<ProgressBarProps["tone"]>> = {
   unavailable: "muted",
 };
 
-/** The seed's four UI states (pending, running, complete, failed), plus cancelled and not found. */
+/**
+ * The seed's four UI states (pending, running, complete, failed), plus cancelled and not found.
+ * A job with children shows them while they run: "chunk 7/40" and the bar at the share ended; a
+ * parent waiting for its children (pending, holding no worker) reads as running, not queued.
+ */
 export function JobProgress({
   jobId,
   title = "Processing job",
@@ -40,15 +45,21 @@ export function JobProgress({
     ...(onComplete && { onComplete }),
     ...(onError && { onError }),
   });
-  const phase = jobPhase(job.status, job.error, job.settled);
+  const chunks = chunkProgress(job.status, job.children);
+  const phase: JobPhase = chunks ? "running" : jobPhase(job.status, job.error, job.settled);
   const titleId = useId();
   const waiting = phase === "loading" || phase === "pending";
-  const progress = Math.round(job.progress);
+  const progress = Math.round(chunks ? chunks.percent : job.progress);
   const summary = phase === "complete" ? summarizeResult(job.result) : [];
   const connectionTrouble = job.error?.code === "network" && !job.settled;
 
   return (
-    <section className="lf-job" data-phase={phase} aria-labelledby={titleId}>
+    <section
+      className="lf-job"
+      data-phase={phase}
+      data-chunks={chunks ? chunkLabel(chunks) : undefined}
+      aria-labelledby={titleId}
+    >
       <div className="lf-job__head">
         <StatusIcon phase={phase} />
         <h3 className="lf-job__title" id={titleId}>
@@ -61,7 +72,9 @@ export function JobProgress({
       </div>
       <ProgressBar value={waiting ? null : progress} label={`${title}: progress`} tone={TONES[phase]} />
       <p className="lf-job__status" role="status" aria-live="polite">
-        {phase === "unavailable" ? unavailableTitle(job.error) : statusText(phase, job.message, progress)}
+        {phase === "unavailable"
+          ? unavailableTitle(job.error)
+          : statusText(phase, job.message, progress, chunks)}
       </p>
       {connectionTrouble && <p className="lf-job__note">{job.error?.message}</p>}
       {phase === "complete" && (
@@ -89,14 +102,21 @@ export function JobProgress({
   );
 }
 
-function statusText(phase: JobPhase, message: string | null, progress: number): string {
+function statusText(
+  phase: JobPhase,
+  message: string | null,
+  progress: number,
+  chunks: ChunkProgress | null,
+): string {
   switch (phase) {
     case "loading":
       return "Loading job…";
     case "pending":
       return "Job queued";
     case "running":
-      return `${message ?? "Working…"} — ${progress}% complete`;
+      return chunks
+        ? `${message ?? "Working…"} — ${chunkLabel(chunks)}`
+        : `${message ?? "Working…"} — ${progress}% complete`;
     case "complete":
       return "Complete";
     case "failed":

@@ -1,9 +1,13 @@
-import { createHttpJobSource, type FetchJob, type OpenJobEvents } from "@ledgerflow/jobs/client";
+import type { FetchJob } from "@ledgerflow/jobs/client";
 import { createContext, type ReactNode, useContext } from "react";
+import { createHttpJobSource, type FetchFlow, type OpenJobFlowEvents } from "./http-source.js";
 
 export interface JobsClient {
   fetchJob: FetchJob;
-  openEvents?: OpenJobEvents;
+  /** A plain `OpenJobEvents` works too; one that reports children counts feeds "chunk 7/40". */
+  openEvents?: OpenJobFlowEvents;
+  /** `GET /api/jobs/:id/flow`: while polling, how a job's children counts are read. */
+  fetchFlow?: FetchFlow;
 }
 
 // Same-origin, no credentials beyond cookies: apps that use bearer tokens pass their own client.

@@ -6,11 +6,12 @@ import {
   type JobObserverState,
   type JobStatus,
   type Json,
-  type OpenJobEvents,
+  type WireChildCounts,
   type WireJob,
 } from "@ledgerflow/jobs/client";
 import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { useJobsClient } from "./context.js";
+import type { FetchFlow, OpenJobFlowEvents } from "./http-source.js";
 
 export interface UseJobStatusOptions {
   /** Called once, when the job is first seen complete. */
@@ -19,7 +20,12 @@ export interface UseJobStatusOptions {
   onError?: (error: JobErrorInfo, job: WireJob | null) => void;
   /** Overrides the {@link JobsClientProvider}'s fetcher. */
   fetchJob?: FetchJob;
-  openEvents?: OpenJobEvents;
+  openEvents?: OpenJobFlowEvents;
+  /**
+   * Reads the job's flow while polling, for its children counts. Default: the provider's, unless
+   * `fetchJob` is given (then the job is read elsewhere and only this option's flow reader is used).
+   */
+  fetchFlow?: FetchFlow;
   /** "sse" streams updates and falls back to polling if the stream fails. Default "poll". */
   mode?: "poll" | "sse";
 }
@@ -33,6 +39,8 @@ export interface JobStatusResult {
   job: WireJob | null;
   /** Terminal, or unreadable: no more requests will be made. */
   settled: boolean;
+  /** The job's children (`ctx.spawn`): how many, how many ended. null while none are known. */
+  children: WireChildCounts | null;
 }
 
 const idle = initialJobState("");
@@ -54,11 +62,19 @@ export function useJobStatus(jobId: string | null, options: UseJobStatusOptions 
     if (!jobId) return null;
     const { options: o, client: c } = latest.current;
     const openEvents = o.openEvents ?? c.openEvents;
+    const hasFlow = Boolean(o.fetchFlow ?? (o.fetchJob ? undefined : c.fetchFlow));
+    // Read through the ref, like the job itself; the client's reader only goes with the client's jobs.
+    const fetchFlow: FetchFlow = (id, signal) => {
+      const { options: lo, client: lc } = latest.current;
+      const read = lo.fetchFlow ?? (lo.fetchJob ? undefined : lc.fetchFlow);
+      return read ? read(id, signal) : Promise.reject(new Error("No flow reader."));
+    };
     return new JobObserver(jobId, {
       // Read through the ref so a new inline fetcher each render does not restart the observation.
       fetchJob: (id, signal) =>
         (latest.current.options.fetchJob ?? latest.current.client.fetchJob)(id, signal),
       ...(openEvents ? { openEvents } : {}),
+      ...(hasFlow ? { fetchFlow } : {}),
       mode,
     });
   }, [jobId, mode]);
@@ -88,5 +104,6 @@ export function useJobStatus(jobId: string | null, options: UseJobStatusOptions 
     error: state.error,
     job: state.job,
     settled: state.settled,
+    children: state.children,
   };
 }

@@ -1,6 +1,7 @@
 import { act, renderHook } from "@testing-library/react";
+import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { useJobStatus } from "../src/index.js";
+import { JobsClientProvider, useJobStatus } from "../src/index.js";
 import { fakeJobApi, gaps, setPageHidden } from "./support.js";
 
 beforeEach(() => {
@@ -157,6 +158,45 @@ describe("useJobStatus", () => {
     await advance(5000);
     expect(api.calls).toHaveLength(0);
     expect(result.current.status).toBeNull();
+    unmount();
+  });
+});
+
+describe("useJobStatus for a job with children", () => {
+  const flow = (total: number, ended: number) => ({
+    job_id: "job_a",
+    steps: [],
+    parent_id: null,
+    batch_id: null,
+    children: { total, ended, group_ids: ["grp_1"], jobs: [] },
+  });
+
+  it("returns the children counts read from the flow while polling (null before)", async () => {
+    const api = fakeJobApi({ status: "running", progress: 25, started_at: "2026-01-01T00:00:01.000Z" });
+    const fetchFlow = vi.fn(async () => flow(8, 2));
+    const { result, unmount } = renderHook(() =>
+      useJobStatus("job_a", { fetchJob: api.fetchJob, fetchFlow }),
+    );
+    expect(result.current.children).toBeNull();
+    await advance(0);
+    expect(result.current.children).toEqual({ total: 8, ended: 2 });
+    unmount();
+  });
+
+  it("does not mix the provider's flow reader with a job read elsewhere (a fetchJob option)", async () => {
+    const api = fakeJobApi({ status: "running", progress: 25 });
+    const providerFlow = vi.fn(async () => flow(8, 2));
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <JobsClientProvider client={{ fetchJob: api.fetchJob, fetchFlow: providerFlow }}>
+        {children}
+      </JobsClientProvider>
+    );
+    const { result, unmount } = renderHook(() => useJobStatus("job_a", { fetchJob: api.fetchJob }), {
+      wrapper,
+    });
+    await advance(3000);
+    expect(providerFlow).not.toHaveBeenCalled();
+    expect(result.current.children).toBeNull();
     unmount();
   });
 });
