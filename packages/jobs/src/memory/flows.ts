@@ -1,6 +1,11 @@
+import { completionKey, memberKey } from "../flows/ids.js";
 import type { FlowStore, GroupRecord, StepRecord } from "../flows/types.js";
 import type { Lease } from "../types.js";
 import type { MemoryJobs } from "./jobs.js";
+import type { StoredJob } from "./record.js";
+
+/** A batch member's or completion job's idempotency key: `flow:<batch id>:<index | complete>`. */
+const BATCH_KEY = /^flow:(bat_[A-Za-z0-9_-]+):(\d+|complete)$/;
 
 interface StoredGroup extends GroupRecord {
   counted: Set<number>;
@@ -17,7 +22,34 @@ export class MemoryFlows implements FlowStore {
   private readonly groups = new Map<string, StoredGroup>();
   private readonly byParent = new Map<string, StoredGroup[]>();
 
-  constructor(private readonly jobs: MemoryJobs) {}
+  constructor(private readonly jobs: MemoryJobs) {
+    jobs.onRemove = (job) => this.jobRemoved(job);
+  }
+
+  /**
+   * Retention: a removed job's steps go, and its groups as a parent; a batch goes with the last of
+   * its members and its completion job (one waiting for its completion to be enqueued stays).
+   */
+  private jobRemoved(job: StoredJob): void {
+    this.steps.delete(job.id);
+    const children = this.byParent.get(job.id);
+    if (children !== undefined) {
+      for (const group of children) this.groups.delete(group.id);
+      this.byParent.delete(job.id);
+    }
+    const match = job.idempotencyKey === null ? null : BATCH_KEY.exec(job.idempotencyKey);
+    if (match === null) return;
+    const batchId = match[1] as string;
+    const batch = this.groups.get(batchId);
+    if (batch === undefined || batch.parentJobId !== null) return;
+    if (!batch.done && batch.onComplete !== null) return;
+    const left = (key: string) => this.jobs.keys.existing(batch.tenantId, key, null) !== undefined;
+    if (left(completionKey(batchId))) return;
+    // From the next member on: a sweep removing members in order finds the next one at once.
+    const from = match[2] === "complete" ? 0 : Number(match[2]) + 1;
+    for (let k = 0; k < batch.total; k++) if (left(memberKey(batchId, (from + k) % batch.total))) return;
+    this.groups.delete(batchId);
+  }
 
   async loadSteps(jobId: string): Promise<StepRecord[]> {
     return [...(this.steps.get(jobId)?.values() ?? [])].map((step) => structuredClone(step));

@@ -17,6 +17,8 @@ export class MemoryJobs {
   readonly pending: PendingIndex;
   readonly keys = new KeyIndex();
   readonly listeners = new Listeners();
+  /** Called for each removed job, after its keys are forgotten (the flows drop its steps and groups). */
+  onRemove: ((job: StoredJob) => void) | undefined;
 
   constructor(fairness: Fairness) {
     this.pending = new PendingIndex(fairness);
@@ -72,6 +74,7 @@ export class MemoryJobs {
     this.all.delete(job.id);
     job.seq = -1;
     this.keys.forget(job);
+    this.onRemove?.(job);
     this.listeners.emit("deleted", job);
   }
 }

@@ -232,6 +232,35 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    /**
+     * Version 6, flow retention: a deleted job (queue.delete, the retention sweep) takes its steps
+     * with it, and its groups as a parent with their counted ends; a batch goes with the last of its
+     * members and its completion job (a member's or completion's idempotency key names the batch:
+     * `flow:<batch id>:<index | complete>`; one waiting for its completion job to be enqueued stays).
+     * A trigger, so every delete of a job does it in the same statement, whichever code deletes it.
+     */
+    version: 6,
+    name: "flow records removed with their jobs",
+    sql: ({ jobs, steps, groups, groupEnds }) => {
+      const batchId = "substr(OLD.idempotency_key, 6, instr(substr(OLD.idempotency_key, 6), ':') - 1)";
+      const emptyBatch = `${groups}.id = ${batchId} AND ${groups}.parent_job_id IS NULL
+          AND (${groups}.done = 1 OR ${groups}.on_complete IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM ${jobs} m WHERE m.tenant_id = ${groups}.tenant_id
+            AND m.idempotency_key >= 'flow:' || ${groups}.id || ':' AND m.idempotency_key < 'flow:' || ${groups}.id || ';')`;
+      return `
+      CREATE TRIGGER ${jobs}_flow_retention AFTER DELETE ON ${jobs}
+      BEGIN
+        DELETE FROM ${steps} WHERE job_id = OLD.id;
+        DELETE FROM ${groupEnds} WHERE group_id IN (SELECT id FROM ${groups} WHERE parent_job_id = OLD.id);
+        DELETE FROM ${groups} WHERE parent_job_id = OLD.id;
+        DELETE FROM ${groupEnds} WHERE OLD.idempotency_key LIKE 'flow:bat%'
+          AND group_id IN (SELECT id FROM ${groups} WHERE ${emptyBatch});
+        DELETE FROM ${groups} WHERE OLD.idempotency_key LIKE 'flow:bat%' AND ${emptyBatch};
+      END;
+    `;
+    },
+  },
 ];
 
 /** The version the last migration brings a file to. */

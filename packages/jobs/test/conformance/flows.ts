@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowCapableStore } from "../../src/flows/groups.js";
-import { MAX_GROUP_SIZE } from "../../src/flows/types.js";
+import { type GroupRecord, MAX_GROUP_SIZE } from "../../src/flows/types.js";
+import { startSweeper } from "../../src/sweeper.js";
 import type { JobRecord } from "../../src/types.js";
 import { gate, startEngine, testTask } from "./engine-harness.js";
 import { eventually, leaseOf, newJob, type StoreHarness, T0, TENANT, TYPE } from "./harness.js";
@@ -412,6 +413,115 @@ function flowSuite(h: StoreHarness): void {
         /was given 1001 inputs/,
       );
       expect((await engine.queue.list({ tenantId: TENANT, type: "sized" })).jobs).toHaveLength(0);
+    });
+  });
+
+  describe("flows: retention", () => {
+    const HOUR = 60 * 60 * 1000;
+
+    it("a swept job leaves no steps: a parent's groups go with it, a batch with its last member and completion", async () => {
+      const child = testTask("kept_child", async (ctx) => ctx.step("double", () => ctx.input.n * 2));
+      const parent = testTask("kept_parent", async (ctx) => {
+        await ctx.step("spawn", async () => (await ctx.spawn(child, [{ n: 1 }, { n: 2 }])).jobIds);
+        return (await ctx.waitForChildren()).length;
+      });
+      const member = testTask("kept_member", async (ctx) => ctx.step("once", () => ctx.input.n));
+      const done = testTask("kept_done", () => "ok");
+      const engine = startEngine(h, [child, parent, member, done]);
+      const flows = flowsOf(h);
+      const { job } = await engine.queue.enqueue(parent, { n: 0 }, { tenantId: TENANT });
+      const batch = await engine.queue.enqueueBatch(member, [{ n: 1 }, { n: 2 }], {
+        tenantId: TENANT,
+        onComplete: { task: done, input: { n: 0 } },
+      });
+      const worker = engine.worker({ concurrency: 2 });
+      await engine.advanceUntil(
+        async () => {
+          const p = await engine.queue.get(TENANT, job.id);
+          const page = await engine.queue.list({ tenantId: TENANT, type: "kept_done" });
+          if (p.status !== "complete" || page.jobs[0]?.status !== "complete") throw new Error("not done yet");
+        },
+        100,
+        100,
+      );
+      await worker.stop();
+      const groups = await flows.groupsOf(job.id);
+      expect(groups).toHaveLength(1);
+      const childIds = (await engine.queue.list({ tenantId: TENANT, type: "kept_child" })).jobs.map(
+        (j) => j.id,
+      );
+      const stepped = [job.id, ...childIds, ...batch.jobIds];
+      for (const id of stepped) expect(await flows.loadSteps(id)).toHaveLength(1);
+      expect(await flows.getGroup(batch.batchId)).toMatchObject({ done: true, remaining: 0 });
+
+      // Past the retention (1 hour in startEngine), the sweeper removes every job of both flows.
+      engine.clock.set(engine.clock.now() + 2 * HOUR);
+      const sweeper = startSweeper(engine.queue, { batchSize: 3 });
+      expect(await sweeper.sweepNow()).toBe(1 + 2 + 2 + 1);
+      await sweeper.stop();
+      expect((await engine.queue.list({ tenantId: TENANT })).jobs).toEqual([]);
+      for (const id of stepped) expect(await flows.loadSteps(id)).toEqual([]);
+      expect(await flows.groupsOf(job.id)).toEqual([]);
+      expect(await flows.getGroup(groups[0]?.id as string)).toBeNull();
+      expect(await flows.getGroup(batch.batchId)).toBeNull();
+      // The counted ends went with them: a group of the same id starts counting from scratch.
+      await flows.createGroup({ ...(groups[0] as GroupRecord), remaining: 2, done: false });
+      expect(await flows.memberEnded(groups[0]?.id as string, 0)).toBe(1);
+      expect(await flows.openGroups(10)).toHaveLength(1);
+    });
+
+    it("queue.delete removes the job's steps and its groups; a batch goes once its members and completion are all gone", async () => {
+      const hold = gate();
+      const child = testTask("held_child", async () => {
+        await hold.promise;
+        return 1;
+      });
+      const parent = testTask("deleted_parent", async (ctx) => {
+        await ctx.step("spawn", async () => (await ctx.spawn(child, [{ n: 1 }])).jobIds);
+        return (await ctx.waitForChildren()).length;
+      });
+      const member = testTask("deleted_member", async (ctx) => ctx.step("once", () => ctx.input.n));
+      const done = testTask("deleted_done", () => "ok");
+      const engine = startEngine(h, [child, parent, member, done]);
+      const flows = flowsOf(h);
+      const { job } = await engine.queue.enqueue(parent, { n: 0 }, { tenantId: TENANT });
+      const batch = await engine.queue.enqueueBatch(member, [{ n: 1 }, { n: 2 }], {
+        tenantId: TENANT,
+        onComplete: { task: done, input: { n: 0 } },
+      });
+      engine.worker({ concurrency: 4 });
+      const completion = await engine.advanceUntil(
+        async () => {
+          const p = await engine.queue.get(TENANT, job.id);
+          const page = await engine.queue.list({ tenantId: TENANT, type: "deleted_done" });
+          const info = await engine.queue.flow(TENANT, job.id);
+          if (p.status !== "pending" || info.children.total !== 1 || page.jobs[0]?.status !== "complete")
+            throw new Error("not there yet");
+          return page.jobs[0];
+        },
+        100,
+        100,
+      );
+      const [group] = await flows.groupsOf(job.id);
+      expect(group).toBeDefined();
+      expect(await flows.loadSteps(job.id)).toHaveLength(1);
+
+      // The parent, waiting for its child: deleted with its steps and its group (the child stays).
+      await engine.queue.delete(TENANT, job.id);
+      expect(await flows.loadSteps(job.id)).toEqual([]);
+      expect(await flows.groupsOf(job.id)).toEqual([]);
+      expect(await flows.getGroup(group?.id as string)).toBeNull();
+      expect((await engine.queue.list({ tenantId: TENANT, type: "held_child" })).jobs).toHaveLength(1);
+
+      // A batch stays while any member or its completion job is left.
+      await engine.queue.delete(TENANT, batch.jobIds[0] as string);
+      expect(await flows.loadSteps(batch.jobIds[0] as string)).toEqual([]);
+      expect(await flows.getGroup(batch.batchId)).not.toBeNull();
+      await engine.queue.delete(TENANT, completion.id);
+      expect(await flows.getGroup(batch.batchId)).not.toBeNull();
+      await engine.queue.delete(TENANT, batch.jobIds[1] as string);
+      expect(await flows.getGroup(batch.batchId)).toBeNull();
+      hold.open();
     });
   });
 }

@@ -506,7 +506,45 @@ local function publish(kind, j)
 end
 
 -- Removes every trace of the job (delete and retention).
-local function removeJob(j)
+-- Flow retention (flow-group.lua's keys): a removed job's steps go, and its groups as a parent with
+-- their counted ends. A batch goes with the last of its members and its completion job (their
+-- idempotency keys name it: flow:<batch id>:<index | complete>); one still waiting for its completion
+-- job to be enqueued stays, for the sweep to finish. `batches` (batch id -> member index to look at
+-- first) gathers the batches to check, so a sweep checks each once, after its deletes.
+local function groupGone(id)
+  redis.call('DEL', P .. ':grp:' .. id, P .. ':grp-ends:' .. id)
+  redis.call('ZREM', P .. ':grp-open', id)
+end
+
+local function dropFlows(j, batches)
+  redis.call('DEL', P .. ':steps:' .. j.id)
+  local parentOf = P .. ':grp-of:' .. j.id
+  for _, id in ipairs(redis.call('ZRANGE', parentOf, 0, -1)) do groupGone(id) end
+  redis.call('DEL', parentOf)
+  if not j.idem then return end
+  local batch, index = string.match(j.idem, '^flow:(bat_[%w_%-]+):(%w+)$')
+  if batch then batches[batch] = (tonumber(index) or -1) + 1 end
+end
+
+local function dropEmptyBatches(batches)
+  for batch, from in pairs(batches) do
+    local f = redis.call('HMGET', P .. ':grp:' .. batch, 'tenantId', 'total', 'parent', 'done', 'onComplete')
+    local total = tonumber(f[2])
+    if f[1] and total and not f[3] and (f[4] == '1' or not f[5]) then
+      local prefix = 'flow:' .. batch .. ':'
+      local left = redis.call('EXISTS', idemKey(f[1], prefix .. 'complete')) == 1
+      -- From the member after the one removed: a sweep removing them in order finds the next at once.
+      local k = 0
+      while not left and k < total do
+        left = redis.call('EXISTS', idemKey(f[1], prefix .. ((from + k) % total))) == 1
+        k = k + 1
+      end
+      if not left then groupGone(batch) end
+    end
+  end
+end
+
+local function removeJob(j, batches)
   if j.status == 'pending' then redis.call('ZREM', allPendingKey(j.type), j.id) end
   leavePending(j)
   redis.call('ZREM', RUNNING, j.id)
@@ -521,6 +559,13 @@ local function removeJob(j)
   releaseDedupe(j)
   publish('deleted', j)
   redis.call('DEL', jobKey(j.id))
+  if batches then
+    dropFlows(j, batches)
+  else
+    local own = {}
+    dropFlows(j, own)
+    dropEmptyBatches(own)
+  end
 end
 
 local function record(id) return redis.call('HGETALL', jobKey(id)) end
