@@ -5,6 +5,7 @@ import { runBadInput } from "./scenarios/bad-input.js";
 import { runCrash } from "./scenarios/crash.js";
 import { runLoad } from "./scenarios/load.js";
 import { runRestart } from "./scenarios/restart.js";
+import { runUploads, type UploadsReport } from "./scenarios/uploads.js";
 
 /** 1 = the documented run (5,000 jobs, 10,000 fuzz cases, 60 s of load); 0.1 for a quick try. */
 const SCALE = Number(process.env.CHAOS_SCALE ?? 1);
@@ -35,10 +36,54 @@ const crash = (store: "sqlite" | "postgres" | "redis") => async (): Promise<Outc
   return { name: `crash-${store}`, ok, figures: { ...r } };
 };
 
+/**
+ * Twenty 20,000-row uploads (flows of 2,500-row chunks) on 3 worker processes of one slot each: once
+ * without kills (the reference wall time), then with a SIGKILL every 4 s.
+ */
+const uploads = (store: "sqlite" | "postgres") => async (): Promise<Outcome> => {
+  const base = {
+    store,
+    uploads: n(20),
+    rowsPerUpload: 20_000,
+    workers: 3,
+    concurrency: 1,
+    leaseMs: 5000,
+    timeLimitMs: 600_000,
+    companies: 4,
+  };
+  const calm = await runUploads({ ...base, killEveryMs: 0 });
+  if ("skipped" in calm)
+    return { name: `uploads-${store}`, ok: process.env.CI !== "true", figures: { skipped: calm.skipped } };
+  const killed = await runUploads({ ...base, killEveryMs: 4000 });
+  if ("skipped" in killed)
+    return { name: `uploads-${store}`, ok: false, figures: { skipped: killed.skipped } };
+  const sound = (r: UploadsReport) =>
+    r.finished === r.uploads &&
+    r.wrongResults === 0 &&
+    r.missingTransactions === 0 &&
+    r.duplicatedTransactions === 0 &&
+    r.duplicatedEntries === 0 &&
+    r.missingEntries === 0;
+  const { examples, ...figures } = killed;
+  return {
+    name: `uploads-${store}`,
+    ok: sound(calm) && sound(killed),
+    figures: {
+      ...figures,
+      calmSeconds: calm.seconds,
+      wallVsCalm: Math.round((killed.seconds / calm.seconds) * 100) / 100,
+      calmReruns: calm.chunkReruns,
+      examples: [...calm.examples.map((e) => `calm: ${e}`), ...examples],
+    },
+  };
+};
+
 const SCENARIOS: Record<string, () => Promise<Outcome>> = {
   "crash-sqlite": crash("sqlite"),
   "crash-postgres": crash("postgres"),
   "crash-redis": crash("redis"),
+  "uploads-sqlite": uploads("sqlite"),
+  "uploads-postgres": uploads("postgres"),
   restart: async () => {
     const r = await runRestart({ uploads: 20, timeLimitMs: 120_000 });
     return {
