@@ -1,4 +1,4 @@
-import type { JobStatus, WireJob } from "@ledgerflow/jobs-react";
+import type { JobStatus, WireFlow, WireJob } from "@ledgerflow/jobs-react";
 import { apiFetch, apiJson } from "./http.js";
 import type {
   Account,
@@ -55,6 +55,9 @@ export const api = {
     ),
   job: (jobId: string, signal?: AbortSignal) =>
     apiJson<WireJob>(`/api/jobs/${id(jobId)}`, signal ? { signal } : {}),
+  /** The job's durable steps, its parent or batch, and its children (the first 100 listed). */
+  jobFlow: (jobId: string, signal?: AbortSignal) =>
+    apiJson<WireFlow>(`/api/jobs/${id(jobId)}/flow`, signal ? { signal } : {}),
   cancelJob: (jobId: string) => apiJson<WireJob>(`/api/jobs/${id(jobId)}/cancel`, { method: "POST" }),
   retryJob: (jobId: string) => apiJson<WireJob>(`/api/jobs/${id(jobId)}/retry`, { method: "POST" }),
   deleteJob: (jobId: string) => apiJson<void>(`/api/jobs/${id(jobId)}`, { method: "DELETE" }),
