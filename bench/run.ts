@@ -9,14 +9,16 @@ const PARTS: Record<string, (filters: readonly string[]) => Promise<void>> = {
   steps: async (filters) => (await import("./engine/steps-run.js")).runStepsBench(filters),
   // Needs root (ip netns) and minutes; not run by a bare `npm run bench`.
   netns: async (filters) => (await import("./netns/index.js")).runNetnsBench(filters),
+  // A 100,000-row upload (40 chunk children) drained by 1, 2 and 4 worker processes.
+  uploads: async (filters) => (await import("./uploads/index.js")).runUploadsBench(filters),
   books: async (filters) => (await import("../packages/books/bench/upload.js")).runBooksBench(filters),
   http: async () => {
     await (await import("../apps/server/bench/http.js")).runHttpBench();
   },
 };
 
-/** Parts a bare `npm run bench` leaves out: they need root or much longer. */
-const OPT_IN = new Set(["netns"]);
+/** Parts a bare `npm run bench` leaves out: they need root or much longer (uploads: ~10 min). */
+const OPT_IN = new Set(["netns", "uploads"]);
 
 const [part, ...filters] = process.argv.slice(2);
 if (part !== undefined && !(part in PARTS)) {

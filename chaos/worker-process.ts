@@ -9,6 +9,8 @@ const target = JSON.parse(process.env.CHAOS_TARGET ?? "null") as Target | null;
 if (!target) throw new Error("CHAOS_TARGET is missing: this process is started by chaos/run.ts");
 const leaseMs = Number(process.env.CHAOS_LEASE_MS ?? 5000);
 const concurrency = Number(process.env.CHAOS_CONCURRENCY ?? 4);
+// The bench of large uploads raises the per-company chunk limit with the number of processes.
+const chunkConcurrency = Number(process.env.CHAOS_CHUNK_CONCURRENCY ?? 0);
 
 const quiet: TaskLogger = {
   info() {},
@@ -18,7 +20,8 @@ const quiet: TaskLogger = {
 
 const db = openBooksDb({ url: target.booksUrl });
 const store = await openTargetStore(target);
-const queue = createQueue({ store, tasks: [...createBookTasks({ db }).all] as unknown as AnyTask[] });
+const limits = chunkConcurrency > 0 ? { uploadChunkConcurrency: chunkConcurrency } : {};
+const queue = createQueue({ store, tasks: [...createBookTasks({ db, limits }).all] as unknown as AnyTask[] });
 await queue.init();
 const worker = createWorker(queue, {
   concurrency,
