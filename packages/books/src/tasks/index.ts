@@ -16,7 +16,7 @@ export interface BookTasksOptions {
   chunkSize?: number;
   /**
    * A file with more valid rows than this runs as a flow: one `upload_chunk` child job per this many
-   * rows, in parallel across workers (docs/books/imports.md). Default 2,500.
+   * rows, in parallel across workers (docs/books/csv-import.md). Default 2,500.
    */
   uploadChunkRows?: number;
   /**

@@ -34,7 +34,7 @@ type ParseStep = { summary: ParseSummary; chunks: number; company_id: string };
  * LLM (70 %) → journal entries (90 %) → done (100 %).
  *
  * A file of more than `uploadChunkRows` valid rows (default 2,500) runs as a flow
- * (docs/books/imports.md, "Large files"): the `parse` step spawns one `upload_chunk` child per
+ * (docs/books/csv-import.md, "Large files: a flow of chunks"): the `parse` step spawns one `upload_chunk` child per
  * slice of rows (insert, categorize, book — in parallel across workers, the parent holding no slot
  * meanwhile), then one `book` step books the rows that arrived categorized and counts the import.
  * A crash resumes at the last finished chunk instead of the first row. A smaller file runs in this
