@@ -3,7 +3,7 @@ import type { Queue } from "../queue.js";
 import type { JobRecord, TaskLogger } from "../types.js";
 import { decideFailure } from "./outcome.js";
 import type { JobRun } from "./run.js";
-import { ended, Suspension, suspend } from "./steps-outcome.js";
+import { completeAfterStep, ended, Suspension, suspend, unsettledStepWrite } from "./steps-outcome.js";
 
 export interface OutcomeContext {
   readonly queue: Queue;
@@ -20,8 +20,12 @@ export interface OutcomeContext {
 export async function recordOutcome(context: OutcomeContext, run: JobRun): Promise<void> {
   const { store, clock } = context.queue;
   const reason = run.stopReason;
+  // The handler's last step write, when it did not wait for it (worker/steps.ts).
+  const stepWrite = unsettledStepWrite(run.lease);
   try {
     if (reason === "shutdown") {
+      // Kept for the next attempt: the step is stored before the job is given back.
+      if (stepWrite !== undefined) await stepWrite;
       await store.release(run.lease, clock.now());
       run.ended("released");
       return;
@@ -31,10 +35,21 @@ export async function recordOutcome(context: OutcomeContext, run: JobRun): Promi
       // The completion sets progress to 100 and carries the last message: one write, not two rounds.
       const message = run.finishProgress();
       const result = (run.outcome === undefined ? null : run.outcome) as JobRecord["result"];
-      const held = await store.complete(run.lease, result, clock.now(), context.queue.retentionMs, message);
+      const held =
+        stepWrite === undefined
+          ? await store.complete(run.lease, result, clock.now(), context.queue.retentionMs, message)
+          : await completeAfterStep(context, run, stepWrite, result, message);
+      if (held === "failed") {
+        await fail(context, run);
+        return;
+      }
       run.ended(held ? "completed" : "lease_lost");
       if (held) await ended(context, run, "complete", result);
-    } else if (run.outcome instanceof Suspension) {
+      return;
+    }
+    // A failure or suspension keeps the job's steps: the step is stored before the job leaves running.
+    if (stepWrite !== undefined) await stepWrite;
+    if (run.outcome instanceof Suspension) {
       await suspend(context, run, run.outcome);
     } else {
       // The last unwritten progress value goes first, so a failed job shows where it stopped.

@@ -48,6 +48,19 @@ export interface FlowHost {
   leaseLost(): Error;
 }
 
+/** How an issued step write ended: stored, refused (the lease is gone), or the store's error. */
+export type StepWriteOutcome = typeof STEP_SAVED | typeof STEP_LEASE_LOST | { error: unknown };
+export const STEP_SAVED = "saved";
+export const STEP_LEASE_LOST = "lease_lost";
+
+/** Step writes not yet awaited, by the attempt's lease (the outcome write awaits or joins them). */
+const unsettled = new WeakMap<Lease, Promise<StepWriteOutcome>>();
+
+/** The attempt's last step write that the handler did not wait for; it never rejects. */
+export function unsettledStepWrite(lease: Lease): Promise<StepWriteOutcome> | undefined {
+  return unsettled.get(lease);
+}
+
 /**
  * The flow side of one attempt (`ctx.step`, `ctx.sleep`, `ctx.spawn`, `ctx.waitForChildren`),
  * created the first time the handler uses one of them. Stored steps are read once, lazily.
@@ -55,6 +68,8 @@ export interface FlowHost {
 export class FlowRun {
   private stored: Map<string, StepRecord> | undefined;
   private readonly used = new Set<string>();
+  /** The last step's write, issued and not yet awaited by the run. */
+  private writing: Promise<StepWriteOutcome> | undefined;
   /** The step whose fn is running now (spawn is only allowed there), and how many spawns it made. */
   private current: { name: string; spawns: number } | undefined;
 
@@ -83,10 +98,47 @@ export class FlowRun {
     this.used.add(name);
   }
 
+  /** Stores a step and waits for the answer (sleeps: the suspension follows at once). */
   private async save(step: StepRecord): Promise<void> {
     const queue = this.host.queue;
     if (!(await this.flows.saveStep(this.host.lease, step, queue.clock.now()))) throw this.host.leaseLost();
     this.stored?.set(step.name, step);
+  }
+
+  /**
+   * Issues a finished step's write without waiting for it: the handler goes on while it is in flight.
+   * It is awaited before the next step's fn, a sleep, or the attempt's outcome (record-outcome.ts),
+   * so a step is stored before anything the job does through the engine after it; a completion may
+   * be written with it (steps-outcome.ts).
+   */
+  private issue(step: StepRecord): void {
+    const lease = this.host.lease;
+    const write: Promise<StepWriteOutcome> = this.flows
+      .saveStep(lease, step, this.host.queue.clock.now())
+      .then(
+        (held) => (held ? STEP_SAVED : STEP_LEASE_LOST),
+        (error: unknown) => ({ error }),
+      );
+    this.writing = write;
+    unsettled.set(lease, write);
+    this.stored?.set(step.name, step);
+  }
+
+  /** Waits for the last issued step write, if any; throws what a waited-for write would have. */
+  private settle(): Promise<void> | undefined {
+    const writing = this.writing;
+    return writing === undefined ? undefined : this.settled(writing);
+  }
+
+  private async settled(writing: Promise<StepWriteOutcome>): Promise<void> {
+    const outcome = await writing;
+    if (this.writing === writing) {
+      this.writing = undefined;
+      unsettled.delete(this.host.lease);
+    }
+    if (outcome === STEP_SAVED) return;
+    if (outcome === STEP_LEASE_LOST) throw this.host.leaseLost();
+    throw outcome.error;
   }
 
   async step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
@@ -104,6 +156,9 @@ export class FlowRun {
     this.current = { name, spawns: 0 };
     let value: unknown;
     try {
+      // The previous step is stored before this one's fn runs: a kill in between never re-runs it.
+      const settling = this.settle();
+      if (settling !== undefined) await settling;
       value = await fn();
     } finally {
       this.current = undefined;
@@ -117,7 +172,7 @@ export class FlowRun {
       );
     // A copy, so the first run sees exactly what a replay will read back.
     const json = JSON.parse(JSON.stringify(result)) as Json;
-    await this.save({ name, status: "complete", result: json, startedAt, finishedAt: clock.now() });
+    this.issue({ name, status: "complete", result: json, startedAt, finishedAt: clock.now() });
     return json as T;
   }
 
@@ -135,6 +190,8 @@ export class FlowRun {
     if (done === undefined) {
       const now = clock.now();
       if (until <= now) return;
+      const settling = this.settle();
+      if (settling !== undefined) await settling;
       await this.save({
         name,
         status: "complete",
