@@ -1,9 +1,12 @@
 import { JobFetchError, toJobFetchError } from "./fetch-error.js";
 import { readServerSentEvents } from "./sse.js";
-import type { WireJob } from "./wire.js";
+import type { WireChildCounts, WireFlow, WireJob } from "./wire.js";
 
 /** Reads one job; resolves with it or throws a {@link JobFetchError}. Must honour `signal`. */
 export type FetchJob = (jobId: string, signal: AbortSignal) => Promise<WireJob>;
+
+/** Reads `GET /api/jobs/:id/flow`; resolves with it or throws a {@link JobFetchError}. Must honour `signal`. */
+export type FetchFlow = (jobId: string, signal: AbortSignal) => Promise<WireFlow>;
 
 /**
  * A change pushed over SSE. Servers may push the whole job or only the fields that moved; the
@@ -13,12 +16,14 @@ export type JobUpdate = Partial<WireJob> & Pick<WireJob, "status">;
 
 /**
  * Streams updates of one job until the stream ends (resolve) or breaks (reject); the observer then
- * falls back to polling.
+ * falls back to polling. A stream that knows the job's children (the SSE `children` and `child`
+ * events) reports their counts to `onChildren`.
  */
 export type OpenJobEvents = (
   jobId: string,
   onUpdate: (update: JobUpdate) => void,
   signal: AbortSignal,
+  onChildren?: (children: WireChildCounts) => void,
 ) => Promise<void>;
 
 export interface HttpJobSourceOptions {
@@ -32,9 +37,13 @@ export interface HttpJobSourceOptions {
 export interface HttpJobSource {
   fetchJob: FetchJob;
   openEvents: OpenJobEvents;
+  fetchFlow: FetchFlow;
 }
 
-/** `GET /api/jobs/:id` and `GET /api/jobs/:id/events` of the Ledgerflow job API. */
+/**
+ * `GET /api/jobs/:id`, `/events` and `/flow` of the Ledgerflow job API: the job, its updates (with
+ * the children counts of a job that spawned children) and its flow.
+ */
 export function createHttpJobSource(options: HttpJobSourceOptions = {}): HttpJobSource {
   const base = options.baseUrl ?? "";
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -56,28 +65,51 @@ export function createHttpJobSource(options: HttpJobSourceOptions = {}): HttpJob
       const response = await request(url(jobId), "application/json", signal);
       return (await response.json()) as WireJob;
     },
-    async openEvents(jobId, onUpdate, signal) {
+    async fetchFlow(jobId, signal) {
+      const response = await request(url(jobId, "/flow"), "application/json", signal);
+      return (await response.json()) as WireFlow;
+    },
+    async openEvents(jobId, onUpdate, signal, onChildren) {
       const response = await request(url(jobId, "/events"), "text/event-stream", signal);
       if (!response.body) throw new JobFetchError("network", "The event stream has no body.");
       await readServerSentEvents(response.body, (message) => {
-        const update = parseUpdate(message.data);
+        const value = parseJson(message.data);
+        if (message.event === "children" || message.event === "child") {
+          const counts = childCounts(message.event === "child" ? field(value, "children") : value);
+          if (counts) onChildren?.(counts);
+          return;
+        }
+        const update = jobUpdate(value);
         if (update) onUpdate(update);
       });
     },
   };
 }
 
-function parseUpdate(data: string): JobUpdate | null {
+function parseJson(data: string): unknown {
   try {
-    const value: unknown = JSON.parse(data);
-    if (typeof value !== "object" || value === null) return null;
-    // The store's JobEvent and the WireJob both carry status/progress/message; some servers nest the job.
-    const candidate = "job" in value && typeof value.job === "object" ? value.job : value;
-    if (candidate && typeof candidate === "object" && "status" in candidate) return candidate as JobUpdate;
-    return null;
+    return JSON.parse(data);
   } catch {
     return null;
   }
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function childCounts(value: unknown): WireChildCounts | null {
+  const total = field(value, "total");
+  const ended = field(value, "ended");
+  return typeof total === "number" && typeof ended === "number" ? { total, ended } : null;
+}
+
+/** The store's JobEvent and the WireJob both carry status/progress/message; some servers nest the job. */
+function jobUpdate(value: unknown): JobUpdate | null {
+  if (typeof value !== "object" || value === null) return null;
+  const nested = field(value, "job");
+  const candidate = typeof nested === "object" && nested !== null ? nested : value;
+  return "status" in candidate ? (candidate as JobUpdate) : null;
 }
 
 async function serverMessage(response: Response): Promise<string | null> {

@@ -4,13 +4,20 @@ export { documentVisibility, globalTimers, type Timers, type Visibility } from "
 export { JobFetchError, type JobFetchErrorCode, toJobFetchError } from "./fetch-error.js";
 export {
   createHttpJobSource,
+  type FetchFlow,
   type FetchJob,
   type HttpJobSource,
   type HttpJobSourceOptions,
   type JobUpdate,
   type OpenJobEvents,
 } from "./http-source.js";
-export { initialJobState, JobObserver, type JobObserverOptions, type JobObserverState } from "./observer.js";
+export {
+  initialJobState,
+  JobObserver,
+  type JobObserverOptions,
+  type JobObserverState,
+  type OpenJobFlowEvents,
+} from "./observer.js";
 export { errorRetryDelay, nextDelay } from "./schedule.js";
 export { readServerSentEvents, type SseMessage } from "./sse.js";
 export {

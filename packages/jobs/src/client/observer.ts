@@ -30,13 +30,8 @@ export interface JobObserverState {
   children: WireChildCounts | null;
 }
 
-/** {@link OpenJobEvents} whose stream also reports the job's children counts. */
-export type OpenJobFlowEvents = (
-  jobId: string,
-  onUpdate: (update: JobUpdate) => void,
-  signal: AbortSignal,
-  onChildren?: (children: WireChildCounts) => void,
-) => Promise<void>;
+/** The stream of {@link OpenJobEvents}, which may report the job's children counts (kept as a name). */
+export type OpenJobFlowEvents = OpenJobEvents;
 
 export interface JobObserverOptions {
   fetchJob: FetchJob;
