@@ -1,7 +1,10 @@
 import type pg from "pg";
 import type { FlowStore, GroupRecord, StepRecord } from "../flows/types.js";
-import type { Json, Lease } from "../types.js";
+import type { Fairness, Json, Lease } from "../types.js";
+import type { PgEvents } from "./events.js";
+import { type EventRow, publishing, rowEvent } from "./sql.js";
 import type { SchemaNames } from "./statements/names.js";
+import { roundsOf } from "./statements/rounds.js";
 
 interface GroupRow {
   id: string;
@@ -42,6 +45,9 @@ export class PostgresFlows implements FlowStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly names: SchemaNames,
+    /** A wake is announced like an enqueue: NOTIFY for other processes' workers, locally at once. */
+    private readonly events: PgEvents,
+    private readonly fairness: Fairness,
   ) {
     this.steps = `${names.quoted}.job_steps`;
     this.groups = `${names.quoted}.job_groups`;
@@ -104,12 +110,28 @@ export class PostgresFlows implements FlowStore {
   }
 
   async wake(jobId: string, now: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE ${this.names.jobs} SET run_at = $2, updated_at = $2
-       WHERE id = $1 AND status = 'pending' AND run_at > $2 AND fair_round IS NULL`,
-      [jobId, now],
-    );
-    return rowCount === 1;
+    // The job comes due now and is placed in line at once, as place_due would place it (so no other
+    // process's claim, placing due jobs of every type, holds it unplaced while this one's claim looks);
+    // then an "enqueued" event, in the same NOTIFY an enqueue sends (one per wake, none when nothing
+    // moved), so a worker of another process claims it without waiting for its poll.
+    const { rows } = await this.pool.query<EventRow>({
+      name: `${this.names.prefix}flow_wake_${this.fairness}`,
+      text: `WITH due AS (
+         SELECT id AS key, tenant_id, priority, $2::bigint AS run_at, seq FROM ${this.names.jobs}
+         WHERE id = $1 AND status = 'pending' AND run_at > $2 AND fair_round IS NULL
+         FOR UPDATE
+       ), ${roundsOf(this.names, "due", "s.run_at, s.seq", this.fairness)}, c AS (
+         UPDATE ${this.names.jobs} j SET run_at = $2, updated_at = $2, fair_round = r.fair_round
+         FROM rounds r WHERE j.id = r.key
+         RETURNING j.id, j.tenant_id, j.type, j.status, j.progress, j.message
+       )
+       ${publishing("'enqueued'", "$3", "$4", "c.id, c.tenant_id, c.type, c.status, c.progress, c.message")}`,
+      values: [jobId, now, this.events.origin, this.names.schema],
+    });
+    const row = rows[0];
+    if (row === undefined) return false;
+    if (this.events.hasListeners) this.events.emit(rowEvent("enqueued", row));
+    return true;
   }
 
   async createGroup(group: GroupRecord): Promise<GroupRecord> {

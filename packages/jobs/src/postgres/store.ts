@@ -157,7 +157,7 @@ export class PostgresJobStore implements JobStore {
     this.leasePool = options.relaxedLeaseCommits === false ? this.pool : relaxedPool(this.pool);
     this.events = new PgEvents({ ...this.pool.options }, this.schema, randomUUID(), () => undefined);
     this.leases = new LeaseWrites(this.leasePool, this.names, this.events, this.fairness);
-    this.flows = new PostgresFlows(this.pool, this.names);
+    this.flows = new PostgresFlows(this.pool, this.names, this.events, this.fairness);
     this.planStats = new JobStats(this.pool, this.names);
     this.inserts = { names: this.names, origin: this.events.origin, named: true, fairness: this.fairness };
     this.capabilities = {
