@@ -11,6 +11,17 @@ CREATE FUNCTION flow_retention() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   DELETE FROM job_steps s USING gone WHERE s.job_id = gone.id;
+  -- The batches first locked, in id order: of two transactions deleting a batch's last members at
+  -- once, the second waits here, and its check below (a statement of its own, so a fresh snapshot)
+  -- then sees the first one's deletes, instead of each seeing the other's member and both keeping it.
+  PERFORM 1 FROM job_groups g
+  WHERE g.id IN (
+      SELECT substring(gone.idempotency_key FROM '^flow:(bat_[A-Za-z0-9_-]+):') FROM gone
+      WHERE gone.idempotency_key LIKE 'flow:bat%'
+    )
+    AND g.parent_job_id IS NULL
+  ORDER BY g.id
+  FOR UPDATE;
   WITH children AS (
     DELETE FROM job_groups g USING gone WHERE g.parent_job_id = gone.id RETURNING g.id
   ), batches AS (
