@@ -37,9 +37,8 @@ export async function completeAfterStep(
   message: string | null,
 ): Promise<boolean | "failed"> {
   const { store, clock, retentionMs } = context.queue;
-  const complete = () => store.complete(run.lease, result, clock.now(), retentionMs, message);
   if (ORDERED_STORES.has(store.name)) {
-    const completing = complete();
+    const completing = store.complete(run.lease, result, clock.now(), retentionMs, message);
     const saved = await stepWrite;
     const held = await completing;
     if (held && saved !== STEP_SAVED && saved !== STEP_LEASE_LOST)
@@ -56,7 +55,7 @@ export async function completeAfterStep(
     run.outcome = saved.error;
     return "failed";
   }
-  return complete();
+  return store.complete(run.lease, result, clock.now(), retentionMs, message);
 }
 
 /**

@@ -62,6 +62,28 @@ export function unsettledStepWrite(lease: Lease): Promise<StepWriteOutcome> | un
 }
 
 /**
+ * The JSON copy of a step's result, so the first run sees exactly what a replay will read back;
+ * refuses what is not JSON. Strings, booleans, null and finite numbers are their own copy.
+ */
+function jsonCopy(name: string, result: unknown): Json {
+  const kind = typeof result;
+  if (
+    result === null ||
+    kind === "string" ||
+    kind === "boolean" ||
+    (kind === "number" && Number.isFinite(result))
+  )
+    return result as Json;
+  const wrong = nonJsonAt(result);
+  if (wrong !== null)
+    throw new JobsError(
+      "invalid_input",
+      `ctx.step("${name}") returned a value that is not JSON (${wrong}); return plain objects, arrays, strings, finite numbers, booleans or null.`,
+    );
+  return JSON.parse(JSON.stringify(result)) as Json;
+}
+
+/**
  * The flow side of one attempt (`ctx.step`, `ctx.sleep`, `ctx.spawn`, `ctx.waitForChildren`),
  * created the first time the handler uses one of them. Stored steps are read once, lazily.
  */
@@ -88,14 +110,23 @@ export class FlowRun {
   }
 
   private claimName(call: string, name: string): void {
-    if (typeof name !== "string" || name.length === 0 || name.length > 200)
-      throw new JobsError("invalid_input", `${call}: a step name must be a string of 1 to 200 characters.`);
-    if (this.used.has(name))
-      throw new JobsError(
-        "invalid_input",
-        `${call}: a step named "${name}" already ran in this run of the handler; step names must be unique within a job (add an index, e.g. "${name}:2").`,
-      );
+    const problem = this.nameProblem(name);
+    if (problem !== null) throw problem(call);
     this.used.add(name);
+  }
+
+  /** Why `name` cannot be used now, as the error for a call; null when it can (built only if so). */
+  private nameProblem(name: string): ((call: string) => JobsError) | null {
+    if (typeof name !== "string" || name.length === 0 || name.length > 200)
+      return (call) =>
+        new JobsError("invalid_input", `${call}: a step name must be a string of 1 to 200 characters.`);
+    if (this.used.has(name))
+      return (call) =>
+        new JobsError(
+          "invalid_input",
+          `${call}: a step named "${name}" already ran in this run of the handler; step names must be unique within a job (add an index, e.g. "${name}:2").`,
+        );
+    return null;
   }
 
   /** Stores a step and waits for the answer (sleeps: the suspension follows at once). */
@@ -142,14 +173,16 @@ export class FlowRun {
   }
 
   async step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
-    const call = `ctx.step("${name}")`;
-    this.claimName(call, name);
-    const done = (await this.steps()).get(name);
+    // Runs once per step of every job: the call's name is built only for an error message.
+    const problem = this.nameProblem(name);
+    if (problem !== null) throw problem(`ctx.step("${name}")`);
+    this.used.add(name);
+    const done = (this.stored ?? (await this.steps())).get(name);
     if (done !== undefined) return done.result as T;
     if (this.current !== undefined)
       throw new JobsError(
         "invalid_input",
-        `${call} was called inside ctx.step("${this.current.name}"); steps cannot be nested.`,
+        `ctx.step("${name}") was called inside ctx.step("${this.current.name}"); steps cannot be nested.`,
       );
     const clock = this.host.queue.clock;
     const startedAt = clock.now();
@@ -159,19 +192,13 @@ export class FlowRun {
       // The previous step is stored before this one's fn runs: a kill in between never re-runs it.
       const settling = this.settle();
       if (settling !== undefined) await settling;
-      value = await fn();
+      // A fn that returns at once is not awaited (one microtask less); a promise or thenable is.
+      value = fn();
+      if (typeof (value as PromiseLike<unknown> | null)?.then === "function") value = await value;
     } finally {
       this.current = undefined;
     }
-    const result = value === undefined ? null : value;
-    const wrong = nonJsonAt(result);
-    if (wrong !== null)
-      throw new JobsError(
-        "invalid_input",
-        `${call} returned a value that is not JSON (${wrong}); return plain objects, arrays, strings, finite numbers, booleans or null.`,
-      );
-    // A copy, so the first run sees exactly what a replay will read back.
-    const json = JSON.parse(JSON.stringify(result)) as Json;
+    const json = jsonCopy(name, value === undefined ? null : value);
     this.issue({ name, status: "complete", result: json, startedAt, finishedAt: clock.now() });
     return json as T;
   }
