@@ -1,6 +1,6 @@
 import type { Queue } from "../queue.js";
-import type { FlowCapableStore } from "./groups.js";
 import type { JobStatus } from "../types.js";
+import type { FlowCapableStore } from "./groups.js";
 import { memberJobId, membershipOf } from "./ids.js";
 
 /** How many of a job's children {@link flowInfo} lists (the counts cover them all). */

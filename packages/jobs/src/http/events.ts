@@ -104,7 +104,10 @@ export async function streamJobEvents(
     const afterJob = async (job: JobRecord) => {
       const changed = job.status !== lastStatus;
       lastStatus = job.status;
-      if (queue.flow && !isTerminalStatus(job.status) && (changed || job.status === "pending")) {
+      // Children exist only once the job ran: a parent waits for them as pending, changed since it was
+      // created. A fresh job (or a running one with none known) costs no flow read.
+      const waiting = job.status === "pending" && job.updatedAt > job.createdAt;
+      if (queue.flow && !isTerminalStatus(job.status) && (waiting || (changed && counts.total > 0))) {
         await writeCounts();
       }
     };
