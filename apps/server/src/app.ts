@@ -20,7 +20,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { companyRoutes } from "./routes/companies.js";
 import type { RouteDeps } from "./routes/deps.js";
 import { jobCommandRoutes } from "./routes/job-commands.js";
-import { leanJobStatus } from "./routes/job-status.js";
+import { createLeanJobStatus, type LeanJobStatus } from "./routes/job-status.js";
 import { journalRoutes } from "./routes/journal.js";
 import { ruleRoutes } from "./routes/rules.js";
 import { scheduleRoutes } from "./routes/schedules.js";
@@ -67,6 +67,11 @@ export interface AppOptions {
 export interface App {
   app: OpenAPIHono<AppEnv>;
   metrics: AppMetrics;
+  /**
+   * The status poll's lean path the app mounts, for the server to answer polls with before Hono
+   * (runtime/http-server.ts); null when it is not mounted (no auth cache, or tracing on).
+   */
+  statusPoll: LeanJobStatus | null;
 }
 
 /**
@@ -92,9 +97,11 @@ export function createApp(options: AppOptions): App {
   if (tracing) app.use("*", httpTracing());
   // Ahead of every middleware: the status poll's lean path (routes/job-status.ts). It needs the auth
   // cache's synchronous look-up, and is left out when each request must carry a trace span.
-  if (!tracing && isCachedAuthenticate(options.authenticate)) {
-    app.get("/api/jobs/:id", leanJobStatus({ queue, authenticate: options.authenticate, metrics, logger }));
-  }
+  const statusPoll =
+    !tracing && isCachedAuthenticate(options.authenticate)
+      ? createLeanJobStatus({ queue, authenticate: options.authenticate, metrics, logger })
+      : null;
+  if (statusPoll) app.get("/api/jobs/:id", statusPoll.middleware);
   app.use("*", requestContext(logger, metrics));
   app.onError(onAppError);
   app.notFound((c) =>
@@ -137,7 +144,7 @@ export function createApp(options: AppOptions): App {
   });
   app.get("/docs", (c) => c.html(DOCS_HTML));
   mountWebApp(app, options.webDist ?? null);
-  return { app, metrics };
+  return { app, metrics, statusPoll };
 }
 
 function jobRoutesQueue(queue: Queue, subscribe?: JobRoutesQueue["subscribe"]): JobRoutesQueue {

@@ -1,5 +1,3 @@
-import type { Server } from "node:http";
-import { serve as serveHttp } from "@hono/node-server";
 import { createWorker, startSweeper } from "@ledgerflow/jobs";
 import { createApp } from "../app.js";
 import { type Config, ConfigError } from "../config.js";
@@ -9,6 +7,7 @@ import { reconcileNightlySchedules } from "../domain/nightly.js";
 import { createLogger } from "../logger.js";
 import { engineMetricsText } from "../observability/engine-metrics.js";
 import { createEventHub } from "../runtime/event-hub.js";
+import { createAppServer } from "../runtime/http-server.js";
 import { openRuntime } from "../runtime/open.js";
 import { startWorkerThread } from "../runtime/worker-thread.js";
 import { onShutdownSignal } from "./signals.js";
@@ -33,7 +32,7 @@ export async function serveCommand(
   const hub = createEventHub(runtime.queue);
   const depthSampler = createDepthSampler(runtime.queue);
   depthSampler.start();
-  const { app, metrics } = createApp({
+  const { app, metrics, statusPoll } = createApp({
     db: runtime.db,
     queue: runtime.queue,
     logger,
@@ -59,9 +58,11 @@ export async function serveCommand(
   );
   const sweeper = options.worker ? startSweeper(runtime.queue, { logger: taskLogger(logger) }) : null;
 
-  const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
-    const s = serveHttp({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once("error", reject);
+  // Hono's node listener, with the status poll answered ahead of it (runtime/http-server.ts).
+  const server = createAppServer({ fetch: app.fetch, statusPoll, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -91,13 +92,12 @@ export async function serveCommand(
 
   onShutdownSignal(logger, async () => {
     // Stop accepting first; idle keep-alive connections are closed now, busy ones once answered.
-    const http = server as Server;
-    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-    http.closeIdleConnections();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
     depthSampler.stop();
     await Promise.all([stopWorker(), sweeper?.stop()]);
     // Whatever is still open now (SSE streams, slow clients) is cut so the process can end.
-    http.closeAllConnections();
+    server.closeAllConnections();
     await closed;
     offMetrics();
     await runtime.close();
