@@ -247,6 +247,13 @@ export interface StoreCapabilities {
    * (worker/claimer.ts). Absent or 0: a worker claims only for free slots.
    */
   claimAhead?: number;
+  /**
+   * A worker may keep up to this many claims in flight at once, each for free slots no other claim in
+   * flight asked for, the slots that free together split across them (worker/claimer.ts), so one
+   * claim's jobs run while the store answers the next. Only without claim-ahead. Absent or 1: one
+   * claim at a time.
+   */
+  claimsInFlight?: number;
 }
 
 export interface FailOptions {

@@ -62,3 +62,27 @@ export function callScript(
   if (fn === undefined) throw new Error(`Redis script ${name} is not defined; call store.init() first.`);
   return fn.call(client, prefix, origin, ...args);
 }
+
+interface DefinedScript {
+  execute(client: Redis, args: (string | number)[], options: object): Promise<unknown>;
+}
+
+/**
+ * As callScript, but written to the connection at once instead of joining the auto-pipeline: ioredis
+ * sends one auto-pipeline at a time per connection and queues the next until the one in flight is
+ * answered, so a second claim would otherwise wait for the first and never overlap with it. Commands
+ * already queued for the next auto-pipeline go after this one (none of them is waited for by it).
+ */
+export function callScriptNow(
+  client: Redis,
+  name: ScriptName,
+  prefix: string,
+  origin: string,
+  args: (string | number)[],
+): Promise<unknown> {
+  const script = (client as unknown as { scriptsSet?: Record<string, DefinedScript> }).scriptsSet?.[
+    `lf_${name}`
+  ];
+  if (script === undefined) return callScript(client, name, prefix, origin, args);
+  return script.execute(client, [prefix, origin, ...args], {});
+}

@@ -31,7 +31,7 @@ import { RedisFlows } from "./flows.js";
 import { applyLayout } from "./layout.js";
 import { RedisLeaseWrites } from "./lease-writes.js";
 import { type ClaimedRow, type FlatRecord, toClaimed, toJob, toSchedule } from "./record.js";
-import { callScript, defineScripts, type ScriptName } from "./scripts.js";
+import { callScript, callScriptNow, defineScripts, type ScriptName } from "./scripts.js";
 
 export interface RedisStoreOptions {
   /** Defaults to the REDIS_URL environment variable, then redis://127.0.0.1:6379. Ignored with `client`. */
@@ -52,7 +52,17 @@ export interface RedisStoreOptions {
    * waiting keep their places and drain first or interleave, none is starved).
    */
   fairness?: Fairness;
+  /**
+   * Claims (ticks: a claim with the completions waiting for it) a worker may keep in flight at once
+   * (`capabilities.claimsInFlight`, worker/claimer.ts). Default 2: each asks only for slots no other
+   * asked for, so one claim's jobs run while Redis answers the other — the process and redis-server
+   * work at the same time instead of taking turns. 1: one claim at a time.
+   */
+  claimsInFlight?: number;
 }
+
+/** Claims a worker keeps in flight by default (two ticks overlap; see RedisStoreOptions.claimsInFlight). */
+const DEFAULT_CLAIMS_IN_FLIGHT = 2;
 
 /** Reclaim re-checks and moves expired leases this many per script call, so no call blocks Redis long. */
 const RECLAIM_BATCH = 200;
@@ -64,11 +74,7 @@ const RECLAIM_BATCH = 200;
  */
 export class RedisJobStore implements JobStore {
   readonly name = "redis";
-  readonly capabilities: StoreCapabilities = {
-    durable: true,
-    crossProcessEvents: true,
-    transactionalEnqueue: false,
-  };
+  readonly capabilities: StoreCapabilities;
   readonly prefix: string;
   readonly client: Redis;
   readonly fairness: Fairness;
@@ -77,6 +83,8 @@ export class RedisJobStore implements JobStore {
   private readonly events: RedisEvents;
   private readonly prefetched: ClaimBuffer;
   private readonly leases: RedisLeaseWrites;
+  /** Claims sent and not yet answered. */
+  private claiming = 0;
   private readonly enqueues: Batcher<NewJob, EnqueueResult>;
   /** Steps, suspensions and groups (flows/types.ts). */
   readonly flows: RedisFlows;
@@ -84,6 +92,12 @@ export class RedisJobStore implements JobStore {
   constructor(options: RedisStoreOptions = {}) {
     this.prefix = options.prefix ?? "lf";
     this.fairness = options.fairness ?? "tenant";
+    this.capabilities = {
+      durable: true,
+      crossProcessEvents: true,
+      transactionalEnqueue: false,
+      claimsInFlight: Math.max(1, Math.floor(options.claimsInFlight ?? DEFAULT_CLAIMS_IN_FLIGHT)),
+    };
     this.ownsClient = options.client === undefined;
     this.client =
       options.client ??
@@ -144,19 +158,27 @@ export class RedisJobStore implements JobStore {
     // The completions (and progress) that freed these slots are still waiting for the end of the turn:
     // they go in this call (tick.lua), so a round of jobs is one script call, not two.
     const writes = this.leases.take();
-    if (writes === null) {
-      const rows = (await this.script("claim", claimArgs)) as ClaimedRow[];
-      return rows.map((row) => toClaimed(row, workerId, now, leaseExpiresAt));
-    }
-    let reply: [number[], number[], ClaimedRow[]];
+    // A claim issued while another is unanswered (worker/claimer.ts keeps up to `claimsInFlight`)
+    // leaves at once rather than behind it, so Redis runs it while this process runs the first's jobs.
+    const overlapping = this.claiming > 0;
+    this.claiming += 1;
     try {
-      reply = (await this.script("tick", [...writes.args, ...claimArgs])) as typeof reply;
-    } catch (error) {
-      this.leases.settleFailed(writes.taken, error);
-      throw error;
+      if (writes === null) {
+        const rows = (await this.script("claim", claimArgs, overlapping)) as ClaimedRow[];
+        return rows.map((row) => toClaimed(row, workerId, now, leaseExpiresAt));
+      }
+      let reply: [number[], number[], ClaimedRow[]];
+      try {
+        reply = (await this.script("tick", [...writes.args, ...claimArgs], overlapping)) as typeof reply;
+      } catch (error) {
+        this.leases.settleFailed(writes.taken, error);
+        throw error;
+      }
+      this.leases.settle(writes.taken, reply[0], reply[1]);
+      return reply[2].map((row) => toClaimed(row, workerId, now, leaseExpiresAt));
+    } finally {
+      this.claiming -= 1;
     }
-    this.leases.settle(writes.taken, reply[0], reply[1]);
-    return reply[2].map((row) => toClaimed(row, workerId, now, leaseExpiresAt));
   }
 
   extendLease(lease: Lease, leaseMs: number, now: number): Promise<boolean> {
@@ -425,11 +447,14 @@ export class RedisJobStore implements JobStore {
     }
   }
 
-  /** Runs a script; first waits for a starting subscription so its listener sees this write's event. */
-  private async script(name: ScriptName, args: (string | number)[]): Promise<unknown> {
+  /**
+   * Runs a script; first waits for a starting subscription so its listener sees this write's event.
+   * `now`: written at once, not queued behind the auto-pipeline in flight (scripts.ts callScriptNow).
+   */
+  private async script(name: ScriptName, args: (string | number)[], now = false): Promise<unknown> {
     const subscribing = this.events.ready();
     if (subscribing !== null) await subscribing;
-    return callScript(this.client, name, this.prefix, this.origin, args);
+    return (now ? callScriptNow : callScript)(this.client, name, this.prefix, this.origin, args);
   }
 
   private key(suffix: string): string {

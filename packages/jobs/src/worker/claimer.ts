@@ -28,7 +28,8 @@ export interface ClaimerHost {
 }
 
 /**
- * Keeps at most one claim in flight and fills all free slots with it. A claim is issued in a
+ * Keeps one claim in flight (or, for stores whose capabilities set `claimsInFlight`, up to that many,
+ * see fillOverlapping) and fills all free slots with it. A claim is issued in a
  * microtask after whatever freed the slots, so the slots freed by the handlers finishing in one turn
  * are claimed together, in the same turn as their completions: a store that batches each turn's
  * writes commits the completions and the next claim in one transaction.
@@ -50,7 +51,12 @@ export interface ClaimerHost {
  * job cancelled while waiting is dropped.
  */
 export class Claimer {
-  private inFlight: Promise<void> | undefined;
+  /** Claims in flight (at most one, or the store's `claimsInFlight` without claim-ahead). */
+  private readonly flights = new Set<Promise<void>>();
+  /** Slots asked for by the claims in flight: no later claim asks for them again. */
+  private asked = 0;
+  /** The most claims in flight at once. */
+  private readonly overlap: number;
   private wakeAgain = false;
   private scheduled = false;
   /** performance.now() of this turn's first claim; -1 until one is issued in the turn. */
@@ -76,12 +82,15 @@ export class Claimer {
 
   constructor(private readonly host: ClaimerHost) {
     this.aheadCap = Math.max(0, Math.floor(host.store.capabilities.claimAhead ?? 0));
+    const overlap = Math.max(1, Math.floor(host.store.capabilities.claimsInFlight ?? 1));
+    this.overlap = this.aheadCap === 0 ? overlap : 1;
   }
 
   /** The claim in flight, if any (stop() waits for it). Once stopping, jobs claimed ahead are handed over. */
   get claiming(): Promise<void> | undefined {
     if (!this.host.accepting && this.ready.length > 0) this.handOver();
-    return this.inFlight;
+    if (this.flights.size === 0) return undefined;
+    return Promise.all(this.flights).then(() => undefined);
   }
 
   /** Jobs claimed ahead, waiting for a slot. */
@@ -101,7 +110,7 @@ export class Claimer {
 
   /** A job was cancelled that is not running here: if a claim is in flight, it must not start. */
   cancelled(jobId: string): void {
-    if (this.inFlight !== undefined) this.cancelledWhileClaiming.add(jobId);
+    if (this.flights.size > 0) this.cancelledWhileClaiming.add(jobId);
     if (this.ready.length > 0) this.ready = this.ready.filter((job) => job.id !== jobId);
   }
 
@@ -117,7 +126,11 @@ export class Claimer {
       return;
     }
     if (this.ready.length > 0) this.startReady();
-    if (this.inFlight !== undefined) {
+    if (this.overlap > 1) {
+      this.fillOverlapping();
+      return;
+    }
+    if (this.flights.size > 0) {
       this.wakeAgain = true;
       return;
     }
@@ -135,16 +148,69 @@ export class Claimer {
       setImmediate(this.endTurn);
     }
     if (this.aheadCap === 0) {
-      this.inFlight = this.host.store.claim(request).then(this.claimed, this.failed);
+      this.issue(request, 0);
       return;
     }
     this.measureRate(free);
     const issuedAt = performance.now();
-    this.inFlight = this.host.store.claim(request).then((jobs) => {
-      this.claimRtt = smooth(this.claimRtt, performance.now() - issuedAt);
-      this.claimed(jobs);
-    }, this.failed);
+    const flight: Promise<void> = this.host.store.claim(request).then(
+      (jobs) => {
+        this.flights.delete(flight);
+        this.claimRtt = smooth(this.claimRtt, performance.now() - issuedAt);
+        this.claimed(jobs);
+      },
+      (error: unknown) => {
+        this.flights.delete(flight);
+        this.failed(error);
+      },
+    );
+    this.flights.add(flight);
   };
+
+  /**
+   * Overlapping claims (the store's `claimsInFlight` > 1, no claim-ahead): each claim asks only for
+   * slots that no claim in flight asked for, so they never claim beyond the free slots together; slots
+   * that free together are split across the claims that may still go out, so the jobs of one run
+   * while the store answers the next. A claim joining one in flight waits until it can ask for a
+   * quarter of the worker's slots, so trickling frees do not turn into one call per job.
+   */
+  private fillOverlapping(): void {
+    const slots = this.host.freeSlots();
+    if (this.flights.size === 0 && slots > this.maxFree) this.maxFree = slots;
+    let free = slots - this.asked;
+    if (this.flights.size > 0 && (this.flights.size >= this.overlap || free < Math.ceil(this.maxFree / 4))) {
+      this.wakeAgain = true;
+      return;
+    }
+    if (free <= 0) return;
+    if (this.turnStartedAt < 0) {
+      this.turnStartedAt = performance.now();
+      setImmediate(this.endTurn);
+    }
+    while (free > 0 && this.flights.size < this.overlap) {
+      const limit = Math.ceil(free / (this.overlap - this.flights.size));
+      this.issue(this.host.request(limit), limit);
+      free -= limit;
+    }
+  }
+
+  /** Sends one claim; `asked` is the free slots it counts against (0 on the one-at-a-time path). */
+  private issue(request: Parameters<JobStore["claim"]>[0], asked: number): void {
+    this.asked += asked;
+    const flight: Promise<void> = this.host.store.claim(request).then(
+      (jobs) => {
+        this.flights.delete(flight);
+        this.asked -= asked;
+        this.claimed(jobs);
+      },
+      (error: unknown) => {
+        this.flights.delete(flight);
+        this.asked -= asked;
+        this.failed(error);
+      },
+    );
+    this.flights.add(flight);
+  }
 
   /** Starts waiting jobs in the free slots; gives back those that waited a quarter of their lease. */
   private startReady(): void {
@@ -218,7 +284,6 @@ export class Claimer {
   };
 
   private readonly claimed = (jobs: JobRecord[]): void => {
-    this.inFlight = undefined;
     if (this.aheadCap === 0 || !this.host.accepting) {
       for (const job of jobs) this.host.started(job);
     } else {
@@ -240,7 +305,8 @@ export class Claimer {
       }
       if (later.length > 0) this.wait(later);
     }
-    this.cancelledWhileClaiming.clear();
+    // Another claim in flight may still return a job cancelled meanwhile.
+    if (this.flights.size === 0) this.cancelledWhileClaiming.clear();
     if (this.wakeAgain) {
       this.wakeAgain = false;
       this.schedule();
@@ -248,9 +314,10 @@ export class Claimer {
   };
 
   private readonly failed = (error: unknown): void => {
-    this.inFlight = undefined;
-    this.wakeAgain = false;
-    this.cancelledWhileClaiming.clear();
+    if (this.flights.size === 0) {
+      this.wakeAgain = false;
+      this.cancelledWhileClaiming.clear();
+    }
     this.host.logger.error("Claiming jobs failed; will try again at the next poll", { error: String(error) });
   };
 }
