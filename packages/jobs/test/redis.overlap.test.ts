@@ -68,7 +68,7 @@ async function drain(store: RedisJobStore, count: number, concurrency: number, w
       return null;
     },
   });
-  const queue = createQueue({ store, tasks: [task], logger: silent });
+  const queue = createQueue({ store, tasks: [task] });
   await queue.init();
   const ids: string[] = [];
   for (let i = 0; i < count; i += 500) {
@@ -182,7 +182,7 @@ it("the claimer's overlapping claims never ask for more slots together than the 
       return null;
     },
   });
-  const queue = createQueue({ store: held.store, tasks: [task], logger: silent });
+  const queue = createQueue({ store: held.store, tasks: [task] });
   await queue.init();
   await queue.enqueueMany(
     task,
