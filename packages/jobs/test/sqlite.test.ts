@@ -170,7 +170,7 @@ describe("sqlite store: the file", () => {
     await open({ path });
     const db = connect(path);
     expect(db.prepare("SELECT version FROM jobs_migrations ORDER BY version").pluck().all()).toEqual([
-      1, 2, 3, 4, 5, 6,
+      1, 2, 3, 4, 5, 6, 7,
     ]);
   });
 

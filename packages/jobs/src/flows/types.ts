@@ -46,8 +46,12 @@ export interface GroupRecord {
 export interface FlowStore {
   /** The job's stored steps, in the order they were saved. */
   loadSteps(jobId: string): Promise<StepRecord[]>;
-  /** Stores a step of the running attempt (replaces one of the same name). Fenced by the lease. */
-  saveStep(lease: Lease, step: StepRecord, now: number): Promise<boolean>;
+  /**
+   * Stores a step of the running attempt (replaces one of the same name). Fenced by the lease.
+   * `ordinal`, when the caller knows it: the step's place among the job's steps (how many were
+   * stored before it), so the store need not count them; without it the store counts.
+   */
+  saveStep(lease: Lease, step: StepRecord, now: number, ordinal?: number): Promise<boolean>;
   /**
    * Running → pending, claimable at `runAt`, this attempt not counted (like a release), its steps
    * kept; placed in line when it comes due. Fenced by the lease.

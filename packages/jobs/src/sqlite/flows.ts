@@ -63,22 +63,24 @@ export class SqliteFlows implements FlowStore {
     }));
   }
 
-  saveStep(lease: Lease, step: StepRecord, _now: number): Promise<boolean> {
+  saveStep(lease: Lease, step: StepRecord, _now: number, ordinal?: number): Promise<boolean> {
     const sql = this.sql;
+    const result = JSON.stringify(step.result);
     return this.batcher.run(() => {
-      // The fence and the step in one transaction: a stale lease stores nothing.
-      // Inside the batch's immediate transaction no other writer runs, so a read is as good a fence
-      // as an UPDATE, without rewriting the job's row.
-      if (sql.held.get(lease.jobId, lease.workerId, lease.attempt) === undefined) return false;
-      sql.saveStep.run(
-        lease.jobId,
+      // The fence and the step in one statement: the row is inserted from the job's row only while
+      // the lease is held, so a stale lease stores nothing (no other writer runs inside the batch's
+      // immediate transaction). The job's row also gives the step's key (its created_at).
+      const args = [
         step.name,
-        lease.jobId,
-        JSON.stringify(step.result),
+        result,
         step.startedAt,
         step.finishedAt,
-      );
-      return true;
+        lease.jobId,
+        lease.workerId,
+        lease.attempt,
+      ] as const;
+      const run = ordinal === undefined ? sql.saveStep.run(...args) : sql.saveStepAt.run(ordinal, ...args);
+      return run.changes === 1;
     });
   }
 
@@ -151,15 +153,29 @@ export class SqliteFlows implements FlowStore {
 function prepare(db: Database.Database, t: TableNames) {
   const { jobs, steps, groups, groupEnds } = t;
   return {
+    /** loadSteps(jobId): the job's steps, one range of the steps' key found from the job's row. */
     loadSteps: db.prepare<
       [string],
       { name: string; result: string; started_at: number; finished_at: number }
-    >(`SELECT name, result, started_at, finished_at FROM ${steps} WHERE job_id = ? ORDER BY seq`),
-    /** held(id, owner, attempt): a row when the lease is held. */
-    held: db.prepare<[string, string, number], { one: number }>(`SELECT 1 AS one FROM ${jobs} WHERE ${HELD}`),
-    saveStep: db.prepare<[string, string, string, string, number, number]>(
-      `INSERT OR REPLACE INTO ${steps} (job_id, name, seq, result, started_at, finished_at)
-       VALUES (?, ?, (SELECT COUNT(*) FROM ${steps} WHERE job_id = ?), ?, ?, ?)`,
+    >(
+      `SELECT s.name, s.result, s.started_at, s.finished_at FROM ${jobs} j
+       JOIN ${steps} s ON s.job_created_at = j.created_at AND s.job_id = j.id
+       WHERE j.id = ? ORDER BY s.seq`,
+    ),
+    /**
+     * saveStep(name, result, startedAt, finishedAt, id, owner, attempt): inserts the step when the
+     * lease is held (one row changed), its ordinal the job's count of steps.
+     */
+    saveStep: db.prepare<[string, string, number, number, string, string, number]>(
+      `INSERT OR REPLACE INTO ${steps} (job_created_at, job_id, seq, name, result, started_at, finished_at)
+       SELECT created_at, id,
+         (SELECT COUNT(*) FROM ${steps} s WHERE s.job_created_at = j.created_at AND s.job_id = j.id), ?, ?, ?, ?
+       FROM ${jobs} j WHERE ${HELD}`,
+    ),
+    /** saveStepAt(ordinal, …the arguments of saveStep): the ordinal given (the worker knows it). */
+    saveStepAt: db.prepare<[number, string, string, number, number, string, string, number]>(
+      `INSERT OR REPLACE INTO ${steps} (job_created_at, job_id, seq, name, result, started_at, finished_at)
+       SELECT created_at, id, ?, ?, ?, ?, ? FROM ${jobs} WHERE ${HELD}`,
     ),
     /** suspend(runAt, now, id, owner, attempt): pending at runAt, the attempt given back; placed in line when due. */
     suspend: db.prepare<[number, number, string, string, number], EventRow>(

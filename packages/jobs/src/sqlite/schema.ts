@@ -261,6 +261,53 @@ const MIGRATIONS: readonly Migration[] = [
     `;
     },
   },
+  {
+    /**
+     * Version 7, steps appended in claim order: the steps table was keyed by the job's random id, so
+     * each insert landed on a random page of its B-tree (a page read and a page written per step).
+     * It is now keyed by the job's creation time first (the job's own, never changed), then its id
+     * and the step's name: jobs are claimed roughly in the order they were created, so a step goes
+     * next to the last ones written, on pages already in the cache and already dirty in the batch's
+     * transaction. A job's steps are still one range, found from the job's row (its created_at).
+     * The retention trigger of version 6 is recreated to delete by the new key.
+     */
+    version: 7,
+    name: "steps keyed by their job's creation time",
+    sql: ({ jobs, steps, groups, groupEnds }) => {
+      const batchId = "substr(OLD.idempotency_key, 6, instr(substr(OLD.idempotency_key, 6), ':') - 1)";
+      const emptyBatch = `${groups}.id = ${batchId} AND ${groups}.parent_job_id IS NULL
+          AND (${groups}.done = 1 OR ${groups}.on_complete IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM ${jobs} m WHERE m.tenant_id = ${groups}.tenant_id
+            AND m.idempotency_key >= 'flow:' || ${groups}.id || ':' AND m.idempotency_key < 'flow:' || ${groups}.id || ';')`;
+      return `
+      DROP TRIGGER ${jobs}_flow_retention;
+      CREATE TABLE ${steps}_v7 (
+        job_created_at INTEGER NOT NULL,
+        job_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        PRIMARY KEY (job_created_at, job_id, name)
+      ) WITHOUT ROWID;
+      INSERT INTO ${steps}_v7 (job_created_at, job_id, name, seq, result, started_at, finished_at)
+        SELECT j.created_at, s.job_id, s.name, s.seq, s.result, s.started_at, s.finished_at
+        FROM ${steps} s JOIN ${jobs} j ON j.id = s.job_id;
+      DROP TABLE ${steps};
+      ALTER TABLE ${steps}_v7 RENAME TO ${steps};
+      CREATE TRIGGER ${jobs}_flow_retention AFTER DELETE ON ${jobs}
+      BEGIN
+        DELETE FROM ${steps} WHERE job_created_at = OLD.created_at AND job_id = OLD.id;
+        DELETE FROM ${groupEnds} WHERE group_id IN (SELECT id FROM ${groups} WHERE parent_job_id = OLD.id);
+        DELETE FROM ${groups} WHERE parent_job_id = OLD.id;
+        DELETE FROM ${groupEnds} WHERE OLD.idempotency_key LIKE 'flow:bat%'
+          AND group_id IN (SELECT id FROM ${groups} WHERE ${emptyBatch});
+        DELETE FROM ${groups} WHERE OLD.idempotency_key LIKE 'flow:bat%' AND ${emptyBatch};
+      END;
+    `;
+    },
+  },
 ];
 
 /** The version the last migration brings a file to. */

@@ -145,7 +145,7 @@ export class FlowRun {
   private issue(step: StepRecord): void {
     const lease = this.host.lease;
     const write: Promise<StepWriteOutcome> = this.flows
-      .saveStep(lease, step, this.host.queue.clock.now())
+      .saveStep(lease, step, this.host.queue.clock.now(), this.stored?.size)
       .then(
         (held) => (held ? STEP_SAVED : STEP_LEASE_LOST),
         (error: unknown) => ({ error }),
