@@ -5,7 +5,7 @@ import type { JobRecord, Lease } from "../src/types.js";
 import { newJob, T0, TYPE } from "./conformance/harness.js";
 import { useSqliteFiles } from "./support/sqlite-files.js";
 
-// Migration 7 keys the steps table by the job's creation time (steps appended in claim order).
+// Migration 7 keys the steps table by the job's rowid (steps appended in claim order).
 
 const { freshPath, open, connect } = useSqliteFiles("lf-sqlite-steps-");
 
@@ -22,7 +22,7 @@ const step = (name: string, result: number) => ({
   finishedAt: T0 + 1,
 });
 
-describe("sqlite store: steps keyed by their job's creation time", () => {
+describe("sqlite store: steps keyed by their job's rowid", () => {
   it("migrates a file from version 6: its steps kept in order, deleted with their job by the new trigger", async () => {
     const path = freshPath();
     const db = connect(path);

@@ -69,7 +69,7 @@ export class SqliteFlows implements FlowStore {
     return this.batcher.run(() => {
       // The fence and the step in one statement: the row is inserted from the job's row only while
       // the lease is held, so a stale lease stores nothing (no other writer runs inside the batch's
-      // immediate transaction). The job's row also gives the step's key (its created_at).
+      // immediate transaction). The job's row also gives the step's key (its rowid, migration 7).
       const args = [
         step.name,
         result,
@@ -159,7 +159,7 @@ function prepare(db: Database.Database, t: TableNames) {
       { name: string; result: string; started_at: number; finished_at: number }
     >(
       `SELECT s.name, s.result, s.started_at, s.finished_at FROM ${jobs} j
-       JOIN ${steps} s ON s.job_created_at = j.created_at AND s.job_id = j.id
+       JOIN ${steps} s ON s.job_rowid = j.rowid AND s.job_id = j.id
        WHERE j.id = ? ORDER BY s.seq`,
     ),
     /**
@@ -167,15 +167,15 @@ function prepare(db: Database.Database, t: TableNames) {
      * lease is held (one row changed), its ordinal the job's count of steps.
      */
     saveStep: db.prepare<[string, string, number, number, string, string, number]>(
-      `INSERT OR REPLACE INTO ${steps} (job_created_at, job_id, seq, name, result, started_at, finished_at)
-       SELECT created_at, id,
-         (SELECT COUNT(*) FROM ${steps} s WHERE s.job_created_at = j.created_at AND s.job_id = j.id), ?, ?, ?, ?
+      `INSERT OR REPLACE INTO ${steps} (job_rowid, job_id, seq, name, result, started_at, finished_at)
+       SELECT rowid, id,
+         (SELECT COUNT(*) FROM ${steps} s WHERE s.job_rowid = j.rowid AND s.job_id = j.id), ?, ?, ?, ?
        FROM ${jobs} j WHERE ${HELD}`,
     ),
     /** saveStepAt(ordinal, …the arguments of saveStep): the ordinal given (the worker knows it). */
     saveStepAt: db.prepare<[number, string, string, number, number, string, string, number]>(
-      `INSERT OR REPLACE INTO ${steps} (job_created_at, job_id, seq, name, result, started_at, finished_at)
-       SELECT created_at, id, ?, ?, ?, ?, ? FROM ${jobs} WHERE ${HELD}`,
+      `INSERT OR REPLACE INTO ${steps} (job_rowid, job_id, seq, name, result, started_at, finished_at)
+       SELECT rowid, id, ?, ?, ?, ?, ? FROM ${jobs} WHERE ${HELD}`,
     ),
     /** suspend(runAt, now, id, owner, attempt): pending at runAt, the attempt given back; placed in line when due. */
     suspend: db.prepare<[number, number, string, string, number], EventRow>(

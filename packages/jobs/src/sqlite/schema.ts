@@ -265,14 +265,19 @@ const MIGRATIONS: readonly Migration[] = [
     /**
      * Version 7, steps appended in claim order: the steps table was keyed by the job's random id, so
      * each insert landed on a random page of its B-tree (a page read and a page written per step).
-     * It is now keyed by the job's creation time first (the job's own, never changed), then its id
-     * and the step's name: jobs are claimed roughly in the order they were created, so a step goes
-     * next to the last ones written, on pages already in the cache and already dirty in the batch's
-     * transaction. A job's steps are still one range, found from the job's row (its created_at).
-     * The retention trigger of version 6 is recreated to delete by the new key.
+     * It is now keyed by the job's rowid first (increasing with enqueue order, so with claim order
+     * too), then its id and the step's name: a step goes next to the last ones written, on pages
+     * already cached and already dirty in the batch's transaction. A job's steps are still one range,
+     * found from the job's row. The id in the key means a step is only ever read for its own job: a
+     * VACUUM by an SQLite that renumbered rowids (today's keeps them) would lose the steps of
+     * unfinished jobs (they run again, as after a crash), never hand them to another job; a rowid
+     * reused after the newest job was deleted is harmless the same way (its steps went with it).
+     * The creation time would be as stable but ties within a millisecond (a bulk enqueue) put the
+     * random id back in charge of the order. The retention trigger of version 6 is recreated to
+     * delete by the new key.
      */
     version: 7,
-    name: "steps keyed by their job's creation time",
+    name: "steps keyed by their job's rowid",
     sql: ({ jobs, steps, groups, groupEnds }) => {
       const batchId = "substr(OLD.idempotency_key, 6, instr(substr(OLD.idempotency_key, 6), ':') - 1)";
       const emptyBatch = `${groups}.id = ${batchId} AND ${groups}.parent_job_id IS NULL
@@ -282,23 +287,23 @@ const MIGRATIONS: readonly Migration[] = [
       return `
       DROP TRIGGER ${jobs}_flow_retention;
       CREATE TABLE ${steps}_v7 (
-        job_created_at INTEGER NOT NULL,
+        job_rowid INTEGER NOT NULL,
         job_id TEXT NOT NULL,
         name TEXT NOT NULL,
         seq INTEGER NOT NULL,
         result TEXT NOT NULL,
         started_at INTEGER NOT NULL,
         finished_at INTEGER NOT NULL,
-        PRIMARY KEY (job_created_at, job_id, name)
+        PRIMARY KEY (job_rowid, job_id, name)
       ) WITHOUT ROWID;
-      INSERT INTO ${steps}_v7 (job_created_at, job_id, name, seq, result, started_at, finished_at)
-        SELECT j.created_at, s.job_id, s.name, s.seq, s.result, s.started_at, s.finished_at
+      INSERT INTO ${steps}_v7 (job_rowid, job_id, name, seq, result, started_at, finished_at)
+        SELECT j.rowid, s.job_id, s.name, s.seq, s.result, s.started_at, s.finished_at
         FROM ${steps} s JOIN ${jobs} j ON j.id = s.job_id;
       DROP TABLE ${steps};
       ALTER TABLE ${steps}_v7 RENAME TO ${steps};
       CREATE TRIGGER ${jobs}_flow_retention AFTER DELETE ON ${jobs}
       BEGIN
-        DELETE FROM ${steps} WHERE job_created_at = OLD.created_at AND job_id = OLD.id;
+        DELETE FROM ${steps} WHERE job_rowid = OLD.rowid AND job_id = OLD.id;
         DELETE FROM ${groupEnds} WHERE group_id IN (SELECT id FROM ${groups} WHERE parent_job_id = OLD.id);
         DELETE FROM ${groups} WHERE parent_job_id = OLD.id;
         DELETE FROM ${groupEnds} WHERE OLD.idempotency_key LIKE 'flow:bat%'

@@ -132,7 +132,8 @@ export class FlowRun {
   /** Stores a step and waits for the answer (sleeps: the suspension follows at once). */
   private async save(step: StepRecord): Promise<void> {
     const queue = this.host.queue;
-    if (!(await this.flows.saveStep(this.host.lease, step, queue.clock.now()))) throw this.host.leaseLost();
+    if (!(await this.flows.saveStep(this.host.lease, step, queue.clock.now(), this.stored?.size)))
+      throw this.host.leaseLost();
     this.stored?.set(step.name, step);
   }
 
@@ -144,6 +145,8 @@ export class FlowRun {
    */
   private issue(step: StepRecord): void {
     const lease = this.host.lease;
+    // The step's ordinal is how many steps this run knows (loaded, then issued): the store need not
+    // count them. Only new names are saved, so it grows by one per step.
     const write: Promise<StepWriteOutcome> = this.flows
       .saveStep(lease, step, this.host.queue.clock.now(), this.stored?.size)
       .then(
