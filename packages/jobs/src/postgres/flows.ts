@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { FlowStore, GroupRecord, StepRecord } from "../flows/types.js";
 import type { Fairness, Json, Lease } from "../types.js";
+import { Batcher } from "./batcher.js";
 import type { PgEvents } from "./events.js";
 import { type EventRow, publishing, rowEvent } from "./sql.js";
 import type { SchemaNames } from "./statements/names.js";
@@ -28,22 +29,37 @@ const toGroup = (row: GroupRow): GroupRecord => ({
   createdAt: Number(row.created_at),
 });
 
+interface StepWrite {
+  lease: Lease;
+  step: StepRecord;
+  now: number;
+}
+
 const HELD = "j.id = $1 AND j.status = 'running' AND j.lease_owner = $2 AND j.attempts = $3";
 const GROUP_COLUMNS = "id, tenant_id, parent_job_id, total, remaining, on_complete, done, created_at";
 
 /**
  * The flow primitives on the store's schema (migration 000005). Each is one statement, so each is
  * atomic on its own: the lease check and the write in one UPDATE/CTE, a member's end counted by an
- * INSERT … ON CONFLICT DO NOTHING and the decrement in the same statement. Steps go through the
- * fully durable pool, not the relaxed-commit one: a step's result is what a crash must not lose.
+ * INSERT … ON CONFLICT DO NOTHING and the decrement in the same statement. Step saves are writes of
+ * a running attempt, so they go where its completion goes (the lease pool, relaxed commits by
+ * default): a PostgreSQL crash in the ~0.2 s after one is acknowledged can roll it back, which runs
+ * that step again — as a rolled-back completion runs the job again (at-least-once, docs/jobs/stores.md).
  */
 export class PostgresFlows implements FlowStore {
   private readonly steps: string;
   private readonly groups: string;
   private readonly ends: string;
+  /** One job's steps are sequential (the worker awaits each before the next fn), so keyed by job. */
+  private readonly stepWrites = new Batcher<StepWrite, boolean>(
+    (writes) => this.saveSteps(writes),
+    (write) => write.lease.jobId,
+  );
 
   constructor(
     private readonly pool: pg.Pool,
+    /** Where the writes of running attempts go (`PostgresStore.leasePool`): step saves. */
+    private readonly leasePool: pg.Pool,
     private readonly names: SchemaNames,
     /** A wake is announced like an enqueue: NOTIFY for other processes' workers, locally at once. */
     private readonly events: PgEvents,
@@ -72,27 +88,49 @@ export class PostgresFlows implements FlowStore {
     }));
   }
 
-  async saveStep(lease: Lease, step: StepRecord, now: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `WITH held AS (
-         UPDATE ${this.names.jobs} j SET updated_at = $7 WHERE ${HELD} RETURNING j.id
+  saveStep(lease: Lease, step: StepRecord, now: number): Promise<boolean> {
+    return this.stepWrites.push({ lease, step, now });
+  }
+
+  /** Every step write issued so far has been answered (the store's close waits for it). */
+  drain(): Promise<void> {
+    return this.stepWrites.drain();
+  }
+
+  /**
+   * The steps saved together (the workers' steps that finished in one event-loop turn) as one
+   * statement: one round trip and one commit for the lot, instead of one durable commit per step
+   * (which made a job with one step ~6× the cost of one without). Each row
+   * is still fenced by its own lease (the UPDATE … FROM the unnest()ed input matches only held jobs).
+   */
+  private async saveSteps(writes: StepWrite[]): Promise<boolean[]> {
+    const { rows } = await this.leasePool.query<{ job_id: string }>(
+      `WITH u AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[])
+           AS u(id, owner, attempt, name, result, started_at, finished_at, now)
+       ), held AS (
+         UPDATE ${this.names.jobs} j SET updated_at = u.now FROM u
+         WHERE j.id = u.id AND j.status = 'running' AND j.lease_owner = u.owner AND j.attempts = u.attempt
+         RETURNING j.id
        )
        INSERT INTO ${this.steps} (job_id, name, result, started_at, finished_at)
-       SELECT id, $4, $5::jsonb, $6, $8 FROM held
+       SELECT u.id, u.name, u.result::jsonb, u.started_at, u.finished_at FROM u JOIN held ON held.id = u.id
        ON CONFLICT (job_id, name) DO UPDATE
-         SET result = EXCLUDED.result, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at`,
+         SET result = EXCLUDED.result, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at
+       RETURNING job_id`,
       [
-        lease.jobId,
-        lease.workerId,
-        lease.attempt,
-        step.name,
-        JSON.stringify(step.result),
-        step.startedAt,
-        now,
-        step.finishedAt,
+        writes.map((w) => w.lease.jobId),
+        writes.map((w) => w.lease.workerId),
+        writes.map((w) => w.lease.attempt),
+        writes.map((w) => w.step.name),
+        writes.map((w) => JSON.stringify(w.step.result)),
+        writes.map((w) => w.step.startedAt),
+        writes.map((w) => w.step.finishedAt),
+        writes.map((w) => w.now),
       ],
     );
-    return rowCount === 1;
+    const stored = new Set(rows.map((row) => row.job_id));
+    return writes.map((w) => stored.has(w.lease.jobId));
   }
 
   async suspend(lease: Lease, runAt: number, now: number): Promise<boolean> {

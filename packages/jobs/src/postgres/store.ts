@@ -157,7 +157,7 @@ export class PostgresJobStore implements JobStore {
     this.leasePool = options.relaxedLeaseCommits === false ? this.pool : relaxedPool(this.pool);
     this.events = new PgEvents({ ...this.pool.options }, this.schema, randomUUID(), () => undefined);
     this.leases = new LeaseWrites(this.leasePool, this.names, this.events, this.fairness);
-    this.flows = new PostgresFlows(this.pool, this.names, this.events, this.fairness);
+    this.flows = new PostgresFlows(this.pool, this.leasePool, this.names, this.events, this.fairness);
     this.planStats = new JobStats(this.pool, this.names);
     this.inserts = { names: this.names, origin: this.events.origin, named: true, fairness: this.fairness };
     this.capabilities = {
@@ -456,7 +456,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.enqueues.drain(), this.leases.drain()]);
+    await Promise.all([this.enqueues.drain(), this.leases.drain(), this.flows.drain()]);
     await this.planStats.drain();
     await this.events.close();
     if (this.leasePool !== this.pool && !this.leasePool.ended) await this.leasePool.end();
