@@ -19,6 +19,11 @@ const PROCESSES = [1, 2, 4];
 
 interface Run {
   seconds: number;
+  /** Where the wall time went: the parse step, the chunks' span, the book step; a chunk's median. */
+  parseS: number;
+  chunksS: number;
+  bookS: number;
+  chunkS: number;
   chunks: number;
   result: Record<string, unknown>;
 }
@@ -84,7 +89,19 @@ async function runOnce(jobs: "postgres" | "redis", processes: number, csv: Buffe
       const seconds = (performance.now() - started) / 1000;
       if (done.status !== "complete") return `the upload ${done.status}: ${JSON.stringify(done.error)}`;
       const flow = await queue.flow(tenantId, job.id);
-      return { seconds, chunks: flow.children.total, result: done.result as Record<string, unknown> };
+      const stepS = (name: string) => (flow.steps.find((s) => s.name === name)?.durationMs ?? 0) / 1000;
+      const children = await Promise.all(flow.children.jobs.map((c) => queue.get(tenantId, c.id)));
+      const starts = children.map((c) => c.startedAt ?? 0);
+      const ends = children.map((c) => c.finishedAt ?? 0);
+      return {
+        seconds,
+        parseS: stepS("parse"),
+        chunksS: (Math.max(...ends) - Math.min(...starts)) / 1000,
+        bookS: stepS("book"),
+        chunkS: median(children.map((c) => ((c.finishedAt ?? 0) - (c.startedAt ?? 0)) / 1000)),
+        chunks: flow.children.total,
+        result: done.result as Record<string, unknown>,
+      };
     } finally {
       await Promise.all(workers.map((w) => stopChild(w)));
       await queue.close();
@@ -95,11 +112,11 @@ async function runOnce(jobs: "postgres" | "redis", processes: number, csv: Buffe
   }
 }
 
-const median = (values: number[]) => {
+function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
+}
 
 export async function runUploadsBench(filters: readonly string[] = []): Promise<void> {
   const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
@@ -145,7 +162,7 @@ export async function runUploadsBench(filters: readonly string[] = []): Promise<
       const med = median(runs);
       const r = last.get(`${store} ${processes}`);
       console.log(
-        `| ${store} | ${processes} | ${med.toFixed(2)} | ${runs.map((s) => s.toFixed(1)).join(" / ")} | ${one > 0 ? `${(one / med).toFixed(2)}×` : "—"} | ${r?.chunks} | ${r?.result.inserted} | ${r?.result.je_created} |`,
+        `| ${store} | ${processes} | ${med.toFixed(2)} | ${runs.map((s) => s.toFixed(1)).join(" / ")} | ${one > 0 ? `${(one / med).toFixed(2)}×` : "—"} | ${r?.parseS.toFixed(1)} | ${r?.chunksS.toFixed(1)} | ${r?.chunkS.toFixed(2)} | ${r?.bookS.toFixed(1)} | ${r?.chunks} | ${r?.result.inserted} | ${r?.result.je_created} |`,
       );
     }
   }

@@ -2,7 +2,7 @@ import { defineTask, UnrecoverableError } from "@ledgerflow/jobs";
 import { getCompany } from "../db/companies.js";
 import type { NewTransaction } from "../db/transactions.js";
 import type { TaskDeps } from "./categorize-transactions.js";
-import { loadCompanyContext } from "./company-context.js";
+import { type CompanyContext, loadCompanyContext } from "./company-context.js";
 import { categorizeAndBook, insertImportRows, pendingRows } from "./import-rows.js";
 import { BOOK_TASK_RETRIES, bookTaskLimits, companyKey } from "./limits.js";
 import { type UploadChunkInput, type UploadChunkResult, uploadChunkInput } from "./schemas.js";
@@ -27,6 +27,9 @@ export function toChunkRows(rows: readonly NewTransaction[]): UploadChunkInput["
  * so one company's chunks run in parallel across workers but cannot take every slot.
  */
 export function uploadChunkTask(deps: TaskDeps) {
+  const contexts = new ImportContexts((tenantId, companyId) =>
+    loadCompanyContext(deps.db, tenantId, companyId),
+  );
   const limits = bookTaskLimits<UploadChunkInput>(deps.limits, deps.llm, (input) =>
     companyKey(input.company_id),
   );
@@ -61,7 +64,7 @@ export function uploadChunkTask(deps: TaskDeps) {
         ctx.progress((done / total) * 10, `Inserting transactions ${done}/${total}...`),
       );
       ctx.progress(10, "Applying rules...");
-      const context = await loadCompanyContext(db, tenantId, companyId);
+      const context = await contexts.get(tenantId, companyId, importId);
       const pending = await pendingRows(
         deps,
         tenantId,
@@ -90,4 +93,36 @@ export function uploadChunkTask(deps: TaskDeps) {
       return { rows: total, pending: pending.length, llm };
     },
   });
+}
+
+/** How long the chunks of one import in one process share the company's rules, accounts and history. */
+const CONTEXT_TTL_MS = 60_000;
+const CONTEXTS_KEPT = 16;
+
+/**
+ * The company context (rules, accounts, the history model) loaded once per import per process for a
+ * minute, not once per chunk: the history model reads up to 20,000 of the company's categorized rows
+ * and trains on them, which 40 chunks of a 100,000-row file repeated 40 times (most of the database's
+ * work in that upload). The chunks categorize with the history as it was when the first of them here
+ * started — as the one-job import does with the history as of its start.
+ */
+class ImportContexts {
+  private readonly entries = new Map<string, { at: number; context: Promise<CompanyContext> }>();
+
+  constructor(private readonly load: (tenantId: string, companyId: string) => Promise<CompanyContext>) {}
+
+  get(tenantId: string, companyId: string, importId: string): Promise<CompanyContext> {
+    const key = `${tenantId}\u0000${importId}`;
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at < CONTEXT_TTL_MS) return hit.context;
+    for (const [k, entry] of this.entries) if (now - entry.at >= CONTEXT_TTL_MS) this.entries.delete(k);
+    while (this.entries.size >= CONTEXTS_KEPT)
+      this.entries.delete(this.entries.keys().next().value as string);
+    const context = this.load(tenantId, companyId);
+    this.entries.set(key, { at: now, context });
+    // A failed load is not kept: the next chunk (or this one's retry) loads again.
+    context.catch(() => this.entries.delete(key));
+    return context;
+  }
 }
