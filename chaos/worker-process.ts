@@ -2,7 +2,7 @@
 // isolated target (a schema-less fresh database, a Redis key prefix) and with a short lease so a
 // killed worker's jobs come back in seconds rather than the default 30 s. The driver SIGKILLs it.
 import { createBookTasks, openBooksDb } from "@ledgerflow/books";
-import { type AnyTask, createQueue, createWorker, type TaskLogger } from "@ledgerflow/jobs";
+import { type AnyTask, createQueue, createWorker, startSweeper, type TaskLogger } from "@ledgerflow/jobs";
 import { openTargetStore, type Target } from "./lib/stores.js";
 
 const target = JSON.parse(process.env.CHAOS_TARGET ?? "null") as Target | null;
@@ -32,9 +32,12 @@ const worker = createWorker(queue, {
   logger: quiet,
 });
 worker.start();
+// As `ledgerflow worker` runs it: retention, and flows whose last end a killed process did not count.
+const sweeper = startSweeper(queue, { logger: quiet });
 console.log(JSON.stringify({ ready: worker.id }));
 
 process.once("SIGTERM", async () => {
+  await sweeper.stop();
   await worker.stop();
   await queue.close();
   await db.destroy();

@@ -24,6 +24,8 @@ interface Run {
   chunksS: number;
   bookS: number;
   chunkS: number;
+  /** Chunk attempts after the first: 0 in a healthy run (a rerun means a lease lapsed). */
+  reruns: number;
   chunks: number;
   result: Record<string, unknown>;
 }
@@ -99,6 +101,7 @@ async function runOnce(jobs: "postgres" | "redis", processes: number, csv: Buffe
         chunksS: (Math.max(...ends) - Math.min(...starts)) / 1000,
         bookS: stepS("book"),
         chunkS: median(children.map((c) => ((c.finishedAt ?? 0) - (c.startedAt ?? 0)) / 1000)),
+        reruns: children.reduce((n, c) => n + Math.max(0, c.attempts - 1), 0),
         chunks: flow.children.total,
         result: done.result as Record<string, unknown>,
       };
@@ -144,16 +147,16 @@ export async function runUploadsBench(filters: readonly string[] = []): Promise<
         times.set(key, [...(times.get(key) ?? []), run.seconds]);
         last.set(key, run);
         console.log(
-          `run ${round + 1} jobs on ${store}, ${processes} process(es): ${run.seconds.toFixed(2)} s, ${run.chunks} chunks`,
+          `run ${round + 1} jobs on ${store}, ${processes} process(es): ${run.seconds.toFixed(2)} s (parse ${run.parseS.toFixed(1)} s, chunks ${run.chunksS.toFixed(1)} s, a chunk ${run.chunkS.toFixed(2)} s, book ${run.bookS.toFixed(1)} s), ${run.chunks} chunks, ${run.reruns} reruns`,
         );
       }
     }
   }
   console.log(`\nload average (1 min) after ${loadavg()[0]?.toFixed(2)}\n`);
   console.log(
-    "| jobs on | worker processes | wall (s, median) | runs (s) | speed-up vs 1 | chunks | inserted | je_created |",
+    "| jobs on | worker processes | wall (s, median) | runs (s) | speed-up vs 1 | parse step (s) | chunks' span (s) | one chunk (s) | book step (s) | chunks | inserted | je_created |",
   );
-  console.log("|---|---:|---:|---|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const store of stores) {
     const one = median(times.get(`${store} 1`) ?? []);
     for (const processes of counts) {

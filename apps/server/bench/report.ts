@@ -25,22 +25,23 @@ in the same process, LOG_LEVEL=warn); autocannon runs in a separate process from
 | bare Hono route (same JSON size), 50 connections | ${r.bareRps} req/s | |
 | GET status rate vs bare route | ${(r.getRatio * 100).toFixed(0)} % | ≥ 60 % — ${pass(r.getRatio >= 0.6)} |
 | GET /api/jobs/:id while a ${r.uploadRows.toLocaleString("en")}-row upload runs (10 connections, ${r.duringUploadRequests} requests) | p50 ${r.duringUploadP50Ms} ms, p99 ${r.duringUploadP99Ms} ms | p99 < 50 ms — ${pass(r.duringUploadP99Ms < 50)} |
-| that upload-and-categorize job, start to finish | ${r.uploadJobSeconds.toFixed(1)} s | |
+| that upload-and-categorize job, created to finished | ${r.uploadJobSeconds.toFixed(1)} s | |
 
-The status poll takes the lean path (docs/api.md, "The status poll's lean path"): a synchronous
-auth-cache look-up (10 s TTL, revoked at once on sign-out), the tenant-scoped store read and the job's
-JSON built once per job version, ahead of Hono's middleware chain; anything but a 200 falls through to
-the full chain. The 100,000-row job runs on the worker thread (WORKER_MODE=thread, the default): run
-inline on the API's event loop, the same import blocked it for up to 7.9 s at a time, which no amount
-of yielding between insert chunks could hide. The two threads share the SQLite file (WAL).
+The status poll is answered in the node request listener, ahead of Hono (docs/api.md, "The status
+poll's lean path"; since 2026-12-04): a synchronous auth-cache look-up (10 s TTL, revoked at once on
+sign-out), the tenant-scoped store read and the job's JSON built once per job version, written with
+node's own response calls; anything but a 200 falls through to the full app. The 100,000-row job runs
+on the worker thread (WORKER_MODE=thread, the default) as a flow of 40 chunk children; the two threads
+share the SQLite file (WAL).
 
-Where the rest of the GET gap is (2026-12-03, busy machine, so as ratios): server CPU per request is
-~30–43 µs on the lean path against 16–19 µs for the bare route; the in-process \`app.request\` loop
-(no sockets) gives the lean path 60 % of the bare route, the normal path 45 %. What is left per poll:
-the SQLite read (~5 µs even by primary key; \`select 1\` alone is 2.7 µs), Hono's routing of the full
-app (its trie router, every \`use\` pattern matched) and the request id and latency sample. The next
-step is answering the poll before Hono, in the server's fetch wrapper. p99 of a 1-connection POST is
-dominated by scheduling stalls of the server process, not by the ~1 ms the request itself takes (p50).
+Where the GET gap is: answering before Hono did not move this figure (44 % on 2026-12-03 with the
+lean path inside Hono, 45 % now), while an in-process probe of the same three servers (bare route,
+full app, early answer) gave 58 % → 75 % on a busy machine. So under 50 socket connections Hono's
+routing is not what separates the poll from the bare route; what the poll does and the bare route
+does not — the token look-up, the tenant-scoped SQLite read (~5 µs even by primary key) and the check
+of the cached JSON against the job's version, with the worker thread sharing the process — is the
+candidate, not measured further yet. p99 of a 1-connection POST is dominated by scheduling stalls of the server process,
+not by the ~1 ms the request itself takes (p50).
 ${END}`;
   const current = existsSync(FILE) ? readFileSync(FILE, "utf8") : "# Benchmarks\n";
   const next = current.includes(START)

@@ -19,7 +19,8 @@ export interface Sweeper {
 /**
  * The retention sweeper: every `intervalMs` (on the queue's clock) it deletes terminal jobs whose
  * `expiresAt` has passed, in batches so one sweep never holds a long lock or a long event-loop turn;
- * then it re-checks unfinished children and batches (`queue.sweepFlows`).
+ * then it re-checks unfinished children and batches (`queue.sweepFlows`) — which it also does once
+ * as it starts.
  */
 export function startSweeper(queue: Queue, options: SweeperOptions = {}): Sweeper {
   const batchSize = Math.max(1, options.batchSize ?? 1000);
@@ -45,6 +46,12 @@ export function startSweeper(queue: Queue, options: SweeperOptions = {}): Sweepe
     return inflight;
   };
 
+  // A process that starts is often the one replacing a process that died (a deploy, a crash): the
+  // children whose end that process had written but not counted are counted now, so their parents
+  // wake at once instead of at the next interval — which a process killed again sooner never reaches.
+  queue.sweepFlows().catch((error: unknown) => {
+    options.logger?.error("Flow sweep at start failed; will try again next interval", { error: String(error) });
+  });
   const stopTimer = every(queue.clock, options.intervalMs ?? 60_000, () => {
     sweepNow().catch((error: unknown) => {
       options.logger?.error("Retention sweep failed; will try again next interval", { error: String(error) });
