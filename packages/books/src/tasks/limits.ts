@@ -11,6 +11,14 @@ import { LlmRateLimitedError } from "../categorize/llm/rate-limited.js";
 
 /** Retries after the first attempt of each book task (4 attempts in all). */
 export const BOOK_TASK_RETRIES = 3;
+/**
+ * Retries of an upload's parent and chunk jobs (10 attempts in all). Their runs are short and resume
+ * where they stopped (stored steps, idempotent chunks), so what ends most of their attempts is a
+ * crash, not the work: the chaos run — a worker SIGKILLed every 4 s on PostgreSQL — killed one of 20
+ * parents 4 times and failed its import with all its rows booked. A provider's 429 still gets the
+ * book tasks' 3 waits (lastAttemptLlmReason counts BOOK_TASK_RETRIES), then the rows go to review.
+ */
+export const UPLOAD_TASK_RETRIES = 9;
 /** The wait after a 429 that named no Retry-After. */
 export const DEFAULT_PROVIDER_WAIT_MS = 30_000;
 /** A longer Retry-After is cut to this, so a confused provider cannot park jobs for a day. */

@@ -14,7 +14,7 @@ import {
   pendingRows,
   prepareImport,
 } from "./import-rows.js";
-import { BOOK_TASK_RETRIES, bookTaskLimits, companyKey } from "./limits.js";
+import { bookTaskLimits, companyKey, UPLOAD_TASK_RETRIES } from "./limits.js";
 import {
   type LlmStatus,
   type UploadAndCategorizeInput,
@@ -48,7 +48,7 @@ export function uploadAndCategorizeTask(deps: TaskDeps, chunkTask: ReturnType<ty
   return defineTask<typeof uploadAndCategorizeInput, UploadAndCategorizeResult>({
     name: "upload_and_categorize",
     input: uploadAndCategorizeInput,
-    retries: BOOK_TASK_RETRIES,
+    retries: UPLOAD_TASK_RETRIES,
     timeoutMs: 10 * 60_000,
     dedupeKey: (input) => `import:${input.import_id}`,
     // Jobs enqueued without company_id (before it was sent) share one slot per tenant instead.

@@ -4,7 +4,7 @@ import type { NewTransaction } from "../db/transactions.js";
 import type { TaskDeps } from "./categorize-transactions.js";
 import { type CompanyContext, loadCompanyContext } from "./company-context.js";
 import { categorizeAndBook, insertImportRows, pendingRows } from "./import-rows.js";
-import { BOOK_TASK_RETRIES, bookTaskLimits, companyKey } from "./limits.js";
+import { bookTaskLimits, companyKey, UPLOAD_TASK_RETRIES } from "./limits.js";
 import { type UploadChunkInput, type UploadChunkResult, uploadChunkInput } from "./schemas.js";
 
 /** The rows of one chunk as its job input carries them (JSON, snake_case like the API). */
@@ -36,7 +36,7 @@ export function uploadChunkTask(deps: TaskDeps) {
   return defineTask<typeof uploadChunkInput, UploadChunkResult>({
     name: "upload_chunk",
     input: uploadChunkInput,
-    retries: BOOK_TASK_RETRIES,
+    retries: UPLOAD_TASK_RETRIES,
     timeoutMs: 10 * 60_000,
     ...limits,
     concurrency: {
