@@ -34,13 +34,12 @@ node's own response calls; anything but a 200 falls through to the full app. The
 on the worker thread (WORKER_MODE=thread, the default) as a flow of 40 chunk children; the two threads
 share the SQLite file (WAL).
 
-Where the GET gap is: answering before Hono did not move this figure (44 % on 2026-12-03 with the
-lean path inside Hono, 45 % now), while an in-process probe of the same three servers (bare route,
-full app, early answer) gave 58 % → 75 % on a busy machine. So under 50 socket connections Hono's
-routing is not what separates the poll from the bare route; what the poll does and the bare route
-does not — the token look-up, the tenant-scoped SQLite read (~5 µs even by primary key) and the check
-of the cached JSON against the job's version, with the worker thread sharing the process — is the
-candidate, not measured further yet. p99 of a 1-connection POST is dominated by scheduling stalls of the server process,
+Where the GET gap is: an in-process probe of three servers on one app (bare route, the full app as
+served before, the early answer) gave the poll 58 % → 75 % of the bare route; over 50 socket
+connections the gain is smaller and the figure moves with the machine's load (runs of 2026-12-04
+below the HTTP section). What the poll does and the bare route does not — the token look-up, the
+tenant-scoped SQLite read (~5 µs even by primary key) and the check of the cached JSON against the
+job's version, with the worker thread sharing the process — is what is left to measure. p99 of a 1-connection POST is dominated by scheduling stalls of the server process,
 not by the ~1 ms the request itself takes (p50).
 ${END}`;
   const current = existsSync(FILE) ? readFileSync(FILE, "utf8") : "# Benchmarks\n";
