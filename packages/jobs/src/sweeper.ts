@@ -50,7 +50,9 @@ export function startSweeper(queue: Queue, options: SweeperOptions = {}): Sweepe
   // children whose end that process had written but not counted are counted now, so their parents
   // wake at once instead of at the next interval — which a process killed again sooner never reaches.
   queue.sweepFlows().catch((error: unknown) => {
-    options.logger?.error("Flow sweep at start failed; will try again next interval", { error: String(error) });
+    options.logger?.error("Flow sweep at start failed; will try again next interval", {
+      error: String(error),
+    });
   });
   const stopTimer = every(queue.clock, options.intervalMs ?? 60_000, () => {
     sweepNow().catch((error: unknown) => {
