@@ -7,10 +7,10 @@
  */
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { createBookTasks, createImport, migrateToLatest, openBooksDb, seedDemo } from "@ledgerflow/books";
-import { type AnyTask, createQueue, waitForJob } from "@ledgerflow/jobs";
+import { createImport, openBooksDb, seedDemo } from "@ledgerflow/books";
+import { waitForJob } from "@ledgerflow/jobs";
 import { type Child, startNode, stopChild } from "../../chaos/lib/processes.js";
-import { createTarget, dropTarget, openTargetStore, type Target } from "../../chaos/lib/stores.js";
+import { createTarget, dropTarget, openBooksQueue, type Target } from "../../chaos/lib/stores.js";
 import { generateBankCsv } from "../../packages/books/bench/generate.js";
 
 const ROWS = Number(process.env.UPLOAD_ROWS ?? 100_000);
@@ -55,14 +55,8 @@ async function runOnce(jobs: "postgres" | "redis", processes: number, csv: Buffe
   const db = openBooksDb({ url: t.booksUrl });
   const workers: Child[] = [];
   try {
-    await migrateToLatest(db);
+    const queue = await openBooksQueue(t, db, { uploadChunkConcurrency: processes * SLOTS });
     const { tenantId, companyId } = await seedDemo(db);
-    const limits = { uploadChunkConcurrency: processes * SLOTS };
-    const queue = createQueue({
-      store: await openTargetStore(t),
-      tasks: [...createBookTasks({ db, limits }).all] as unknown as AnyTask[],
-    });
-    await queue.init();
     try {
       const env = {
         CHAOS_TARGET: JSON.stringify(t),

@@ -76,3 +76,12 @@ export function percentile(values: readonly number[], p: number): number {
     sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
   );
 }
+
+/** Starts chaos worker processes (`chaos/worker-process.ts`) with `env`, each added to `workers`. */
+export function workerSpawner(env: Record<string, string>, workers: Child[]): () => Promise<Child> {
+  return async () => {
+    const w = await startNode("chaos/worker-process.ts", [], env, /"ready"/);
+    workers.push(w);
+    return w;
+  };
+}

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { JobStore } from "@ledgerflow/jobs";
+import { type BooksDb, type BookTasksOptions, createBookTasks, migrateToLatest } from "@ledgerflow/books";
+import { type AnyTask, createQueue, type JobStore, type Queue } from "@ledgerflow/jobs";
 
 /**
  * Where one chaos run keeps its data, isolated from everything else on the machine: a temporary
@@ -106,4 +107,19 @@ export async function dropTarget(target: Target): Promise<void> {
     }
     redis.disconnect();
   }
+}
+
+/** The books migrated on `db` and a queue of the book tasks on the target's job store, started. */
+export async function openBooksQueue(
+  target: Target,
+  db: BooksDb,
+  limits?: BookTasksOptions["limits"],
+): Promise<Queue> {
+  await migrateToLatest(db);
+  const queue = createQueue({
+    store: await openTargetStore(target),
+    tasks: [...createBookTasks({ db, ...(limits ? { limits } : {}) }).all] as unknown as AnyTask[],
+  });
+  await queue.init();
+  return queue;
 }

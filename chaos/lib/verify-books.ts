@@ -55,17 +55,8 @@ export async function verifyBooks(
   }
 
   const expectedTxns = uploads * ROWS_PER_UPLOAD + books.companyIds.length * DIRECT_ROWS_PER_COMPANY;
-  const txns = await count(db, "transactions", books.tenantId);
-  const live = await db
-    .selectFrom("journal_entries")
-    .select(["transaction_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("tenant_id", "=", books.tenantId)
-    .where("transaction_id", "is not", null)
-    .where("reversed_by_entry_id", "is", null)
-    .groupBy("transaction_id")
-    .execute();
-  const duplicatedEntries = live.filter((r) => Number(r.n) > 1).length;
-  const withEntry = new Set(live.map((r) => r.transaction_id));
+  const txns = await countTransactions(db, books.tenantId);
+  const { withEntry, duplicatedEntries } = await liveEntries(db, books.tenantId);
   const ruleRows = await db
     .selectFrom("transactions")
     .select("id")
@@ -88,11 +79,31 @@ export async function verifyBooks(
   };
 }
 
-async function count(db: BooksDb, table: "transactions", tenantId: string): Promise<number> {
+/** The tenant's transactions. */
+export async function countTransactions(db: BooksDb, tenantId: string): Promise<number> {
   const row = await db
-    .selectFrom(table)
+    .selectFrom("transactions")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("tenant_id", "=", tenantId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Which transactions have a live (not reversed) journal entry, and how many have more than one. */
+export async function liveEntries(
+  db: BooksDb,
+  tenantId: string,
+): Promise<{ withEntry: Set<string | null>; duplicatedEntries: number }> {
+  const live = await db
+    .selectFrom("journal_entries")
+    .select(["transaction_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("tenant_id", "=", tenantId)
+    .where("transaction_id", "is not", null)
+    .where("reversed_by_entry_id", "is", null)
+    .groupBy("transaction_id")
+    .execute();
+  return {
+    withEntry: new Set(live.map((r) => r.transaction_id)),
+    duplicatedEntries: live.filter((r) => Number(r.n) > 1).length,
+  };
 }

@@ -1,8 +1,8 @@
-import { createBookTasks, migrateToLatest, openBooksDb } from "@ledgerflow/books";
-import { type AnyTask, createQueue, type JobRecord, type Queue } from "@ledgerflow/jobs";
+import { openBooksDb } from "@ledgerflow/books";
+import type { JobRecord, Queue } from "@ledgerflow/jobs";
 import { createBooks, enqueueCategorizeAll, enqueueUpload } from "../lib/books-fixture.js";
-import { type Child, percentile, sleep, startNode, stopChild } from "../lib/processes.js";
-import { createTarget, dropTarget, openTargetStore, type Target } from "../lib/stores.js";
+import { type Child, percentile, sleep, stopChild, workerSpawner } from "../lib/processes.js";
+import { createTarget, dropTarget, openBooksQueue, type Target } from "../lib/stores.js";
 import { type BooksCheck, verifyBooks } from "../lib/verify-books.js";
 
 export interface CrashOptions {
@@ -50,20 +50,11 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport | { skipped
   let done = false;
   let background: Promise<unknown>[] = [];
   try {
-    await migrateToLatest(db);
-    queue = createQueue({
-      store: await openTargetStore(target),
-      tasks: [...createBookTasks({ db }).all] as unknown as AnyTask[],
-    });
-    await queue.init();
+    queue = await openBooksQueue(target, db);
     const q = queue;
     const books = await createBooks(db, o.companies);
     const env = { CHAOS_TARGET: JSON.stringify(target), CHAOS_LEASE_MS: String(o.leaseMs) };
-    const spawnWorker = async () => {
-      const w = await startNode("chaos/worker-process.ts", [], env, /"ready"/);
-      workers.push(w);
-      return w;
-    };
+    const spawnWorker = workerSpawner(env, workers);
     await Promise.all(Array.from({ length: o.workers }, spawnWorker));
 
     let kills = 0;

@@ -1,8 +1,9 @@
-import { type BooksDb, createBookTasks, createImport, migrateToLatest, openBooksDb } from "@ledgerflow/books";
-import { type AnyTask, createQueue, type JobRecord, type Queue } from "@ledgerflow/jobs";
+import { type BooksDb, createImport, openBooksDb } from "@ledgerflow/books";
+import type { JobRecord, Queue } from "@ledgerflow/jobs";
 import { type Books, createBooks } from "../lib/books-fixture.js";
-import { type Child, sleep, startNode, stopChild } from "../lib/processes.js";
-import { createTarget, dropTarget, openTargetStore, type Target } from "../lib/stores.js";
+import { type Child, sleep, stopChild, workerSpawner } from "../lib/processes.js";
+import { createTarget, dropTarget, openBooksQueue, type Target } from "../lib/stores.js";
+import { countTransactions, liveEntries } from "../lib/verify-books.js";
 
 export interface UploadsOptions {
   store: Target["store"];
@@ -82,12 +83,7 @@ export async function runUploads(o: UploadsOptions): Promise<UploadsReport | { s
   let done = false;
   let killer: Promise<void> = Promise.resolve();
   try {
-    await migrateToLatest(db);
-    queue = createQueue({
-      store: await openTargetStore(target),
-      tasks: [...createBookTasks({ db }).all] as unknown as AnyTask[],
-    });
-    await queue.init();
+    queue = await openBooksQueue(target, db);
     const q = queue;
     const books = await createBooks(db, o.companies);
     const env = {
@@ -95,11 +91,7 @@ export async function runUploads(o: UploadsOptions): Promise<UploadsReport | { s
       CHAOS_LEASE_MS: String(o.leaseMs),
       CHAOS_CONCURRENCY: String(o.concurrency),
     };
-    const spawnWorker = async () => {
-      const w = await startNode("chaos/worker-process.ts", [], env, /"ready"/);
-      workers.push(w);
-      return w;
-    };
+    const spawnWorker = workerSpawner(env, workers);
     // The files are stored before the clock of the run starts mattering: parsing is the workers' job.
     const imports = [];
     for (let n = 0; n < o.uploads; n++) {
@@ -217,24 +209,8 @@ async function checkBooks(db: BooksDb, books: Books, parents: readonly JobRecord
         examples.push(`${p.id} ${p.status} attempts=${p.attempts} ${JSON.stringify(r ?? p.error)}`);
     }
   }
-  const transactions = Number(
-    (
-      await db
-        .selectFrom("transactions")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("tenant_id", "=", books.tenantId)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-  const live = await db
-    .selectFrom("journal_entries")
-    .select(["transaction_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("tenant_id", "=", books.tenantId)
-    .where("transaction_id", "is not", null)
-    .where("reversed_by_entry_id", "is", null)
-    .groupBy("transaction_id")
-    .execute();
-  const withEntry = new Set(live.map((r) => r.transaction_id));
+  const transactions = await countTransactions(db, books.tenantId);
+  const { withEntry, duplicatedEntries } = await liveEntries(db, books.tenantId);
   const booked = await db
     .selectFrom("transactions")
     .select("id")
@@ -246,7 +222,7 @@ async function checkBooks(db: BooksDb, books: Books, parents: readonly JobRecord
     transactions,
     missingTransactions: Math.max(0, expected - transactions),
     duplicatedTransactions: Math.max(0, transactions - expected),
-    duplicatedEntries: live.filter((r) => Number(r.n) > 1).length,
+    duplicatedEntries,
     missingEntries: booked.filter((r) => !withEntry.has(r.id)).length,
     wrongResults,
     examples,
