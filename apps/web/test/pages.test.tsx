@@ -30,7 +30,8 @@ describe("CSV upload", () => {
     expect(zone.hasAttribute("data-dragging")).toBe(true);
     fireEvent.drop(zone, { dataTransfer: { files: [file] } });
     const card = await screen.findByRole("region", { name: "Importing march.csv" });
-    expect(within(card).getByRole("status").textContent).toBe("Job queued");
+    // "Loading job…" until the job's first answer, then what it says.
+    await waitFor(() => expect(within(card).getByRole("status").textContent).toBe("Job queued"));
     expect(sent.form.get("company_id")).toBe("co_1");
     expect((sent.form.get("file") as File).name).toBe("march.csv");
   });
