@@ -63,7 +63,9 @@ async function scaleOut(jobs: "postgres" | "redis") {
     tracker = t;
     killer = killWorkersAtRandom(cluster, store, t, {
       everyMs: KILL_EVERY_MS,
-      while: () => t.settledCount() < JOBS * KILL_UNTIL,
+      // Until half are settled, and on until a kill left a job to reclaim (at most until 90 %).
+      while: (orphaned) =>
+        t.settledCount() < JOBS * KILL_UNTIL || (orphaned === 0 && t.settledCount() < JOBS * 0.9),
     });
     const run = await drive({
       apis: cluster.apis.map((a) => a.url),

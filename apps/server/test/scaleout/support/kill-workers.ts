@@ -5,6 +5,12 @@ import type { Tracker } from "./tracker.js";
 export interface Killer {
   /** Stops killing; resolves once the last replacement worker is up. */
   stop(): Promise<void>;
+  /**
+   * Jobs a killed worker still held once its replacement was up: no write of the victim can finish
+   * them any more, so another worker must reclaim each. 0 when every job listed at a kill was already
+   * finished, its completion on the wire (short jobs often are).
+   */
+  orphaned(): number;
 }
 
 /**
@@ -16,8 +22,9 @@ export function killWorkersAtRandom(
   cluster: Cluster,
   store: JobStore,
   tracker: Tracker,
-  o: { everyMs: number; while: () => boolean },
+  o: { everyMs: number; while: (orphaned: number) => boolean },
 ): Killer {
+  let orphaned = 0;
   let stopped = false;
   let wake: (() => void) | null = null;
   const pause = (ms: number) =>
@@ -31,16 +38,19 @@ export function killWorkersAtRandom(
   const loop = (async () => {
     while (!stopped) {
       await pause(o.everyMs);
-      if (stopped || !o.while()) break;
+      if (stopped || !o.while(orphaned)) break;
       const { jobs } = await store.list({ tenantId: cluster.tenantId, status: "running", limit: 500 });
       const victim = pickVictim(cluster.workers, jobs);
       if (!victim) continue;
       const held = jobs.filter((j) => j.leaseOwner === victim.id).map((j) => j.id);
       tracker.watchReclaim(held, Date.now());
       await cluster.killAndReplace(victim);
+      const after = await store.list({ tenantId: cluster.tenantId, status: "running", limit: 500 });
+      orphaned += after.jobs.filter((j) => j.leaseOwner === victim.id).length;
     }
   })();
   return {
+    orphaned: () => orphaned,
     async stop() {
       stopped = true;
       (wake as (() => void) | null)?.();
