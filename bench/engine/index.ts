@@ -3,7 +3,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { cpuTable, ratiosAndGoals, resultsTable } from "./report.js";
 import { median } from "./stats.js";
-import { RESULT_PREFIX } from "./system.js";
+import { type BenchTarget, RESULT_PREFIX } from "./system.js";
 import { ENGINE_TARGETS } from "./targets.js";
 import type { EngineFigures } from "./workloads.js";
 
@@ -34,6 +34,25 @@ export function runChild<F = EngineFigures>(
   });
 }
 
+/**
+ * The targets whose name contains one of `filters` (all when none is given), less those that cannot
+ * run on this machine, each skipped with its reason.
+ */
+export async function availableTargets<T extends Pick<BenchTarget, "name" | "unavailable">>(
+  all: readonly T[],
+  filters: readonly string[],
+): Promise<T[]> {
+  const targets: T[] = [];
+  for (const target of all) {
+    if (filters.length > 0 && !filters.some((f) => target.name.toLowerCase().includes(f.toLowerCase())))
+      continue;
+    const reason = (await target.unavailable?.()) ?? null;
+    if (reason === null) targets.push(target);
+    else console.log(`skipping ${target.name}: ${reason}`);
+  }
+  return targets;
+}
+
 export function medianFigures<F extends object>(runs: readonly F[]): F {
   const first = runs[0]!;
   const out = { ...first };
@@ -48,15 +67,7 @@ export function medianFigures<F extends object>(runs: readonly F[]): F {
  */
 export async function runEngineBench(filters: readonly string[]): Promise<void> {
   const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
-  const selected = ENGINE_TARGETS.filter(
-    (t) => filters.length === 0 || filters.some((f) => t.name.toLowerCase().includes(f.toLowerCase())),
-  );
-  const targets = [];
-  for (const target of selected) {
-    const reason = (await target.unavailable?.()) ?? null;
-    if (reason === null) targets.push(target);
-    else console.log(`skipping ${target.name}: ${reason}`);
-  }
+  const targets = await availableTargets(ENGINE_TARGETS, filters);
   const cpu = cpus();
   console.log(`engine benchmark: ${targets.map((t) => t.name).join(", ")}; ${repeat} run(s) each`);
   console.log(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}`);

@@ -1,5 +1,5 @@
 import { loadavg } from "node:os";
-import { medianFigures, runChild } from "./index.js";
+import { availableTargets, medianFigures, runChild } from "./index.js";
 import { NOISY, NOISY_TARGETS, type NoisyFigures } from "./noisy.js";
 
 const median = (values: readonly number[]): number => {
@@ -19,14 +19,7 @@ const fmt = (v: number, digits = 0) =>
  */
 export async function runNoisyBench(filters: readonly string[]): Promise<void> {
   const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
-  const targets = [];
-  for (const target of NOISY_TARGETS) {
-    if (filters.length > 0 && !filters.some((f) => target.name.toLowerCase().includes(f.toLowerCase())))
-      continue;
-    const reason = (await target.unavailable?.()) ?? null;
-    if (reason === null) targets.push(target);
-    else console.log(`skipping ${target.name}: ${reason}`);
-  }
+  const targets = await availableTargets(NOISY_TARGETS, filters);
   console.log(
     `noisy neighbour: tenant A ${NOISY.backlog.toLocaleString("en-US")} jobs, then tenant B ${NOISY.arrivals} jobs one every ${NOISY.everyMs} ms; concurrency ${NOISY.concurrency}; ${repeat} run(s) each`,
   );

@@ -1,5 +1,5 @@
 import { loadavg } from "node:os";
-import { medianFigures, runChild } from "./index.js";
+import { availableTargets, medianFigures, runChild } from "./index.js";
 import { STEPS, STEPS_TARGETS, type StepsFigures } from "./steps.js";
 
 const fmt = (v: number, digits = 0) =>
@@ -20,14 +20,7 @@ const GOAL_PERCENT = 20;
  */
 export async function runStepsBench(filters: readonly string[]): Promise<void> {
   const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
-  const targets = [];
-  for (const target of STEPS_TARGETS) {
-    if (filters.length > 0 && !filters.some((f) => target.name.toLowerCase().includes(f.toLowerCase())))
-      continue;
-    const reason = (await target.unavailable?.()) ?? null;
-    if (reason === null) targets.push(target);
-    else console.log(`skipping ${target.name}: ${reason}`);
-  }
+  const targets = await availableTargets(STEPS_TARGETS, filters);
   console.log(
     `steps: ${STEPS.jobs.toLocaleString("en-US")} no-op jobs drained at concurrency ${STEPS.concurrency}, without and with one ctx.step each; ${repeat} run(s) each`,
   );
