@@ -9,7 +9,6 @@ import { resolveCategoryAccounts } from "./category-accounts.js";
 import type { CompanyContext } from "./company-context.js";
 import { type ImportReportOut, importReport } from "./import-report.js";
 import { lastAttemptLlmReason } from "./limits.js";
-import { pendingOfImport } from "./pending.js";
 import type { ImportErrorOut, LlmStatus, UploadAndCategorizeResult } from "./schemas.js";
 import { MAX_REPORTED_ERRORS } from "./schemas.js";
 import { yieldToEventLoop } from "./yield.js";
@@ -208,14 +207,4 @@ export async function categorizeAndBook(
     await yieldToEventLoop();
   }
   return llmStatus;
-}
-
-/** The rows of one import still uncategorized (all of them, or those with the given fingerprints). */
-export function pendingRows(
-  deps: TaskDeps,
-  tenantId: string,
-  importId: string,
-  fingerprints?: readonly string[],
-): Promise<TxnForCategorize[]> {
-  return pendingOfImport(deps.db, tenantId, importId, fingerprints);
 }

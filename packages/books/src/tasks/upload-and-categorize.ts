@@ -11,10 +11,10 @@ import {
   insertImportRows,
   type ParseSummary,
   type PreparedImport,
-  pendingRows,
   prepareImport,
 } from "./import-rows.js";
 import { bookTaskLimits, companyKey, UPLOAD_TASK_RETRIES } from "./limits.js";
+import { pendingOfImport } from "./pending.js";
 import {
   type LlmStatus,
   type UploadAndCategorizeInput,
@@ -114,7 +114,7 @@ async function inOneJob(
 
   ctx.progress(50, "Applying rules...");
   const context = await loadCompanyContext(deps.db, tenantId, imp.companyId);
-  const pending = await pendingRows(deps, tenantId, imp.id);
+  const pending = await pendingOfImport(deps.db, tenantId, imp.id);
   const llm = await categorizeAndBook(
     deps,
     { tenantId, signal: ctx.signal, attempt: ctx.attempt, warn: (m, f) => ctx.log.warn(m, f) },

@@ -3,8 +3,9 @@ import { getCompany } from "../db/companies.js";
 import type { NewTransaction } from "../db/transactions.js";
 import type { TaskDeps } from "./categorize-transactions.js";
 import { type CompanyContext, loadCompanyContext } from "./company-context.js";
-import { categorizeAndBook, insertImportRows, pendingRows } from "./import-rows.js";
+import { categorizeAndBook, insertImportRows } from "./import-rows.js";
 import { bookTaskLimits, companyKey, UPLOAD_TASK_RETRIES } from "./limits.js";
+import { pendingOfImport } from "./pending.js";
 import { type UploadChunkInput, type UploadChunkResult, uploadChunkInput } from "./schemas.js";
 
 /** The rows of one chunk as its job input carries them (JSON, snake_case like the API). */
@@ -65,8 +66,8 @@ export function uploadChunkTask(deps: TaskDeps) {
       );
       ctx.progress(10, "Applying rules...");
       const context = await contexts.get(tenantId, companyId, importId);
-      const pending = await pendingRows(
-        deps,
+      const pending = await pendingOfImport(
+        db,
         tenantId,
         importId,
         rows.map((r) => r.fingerprint),
